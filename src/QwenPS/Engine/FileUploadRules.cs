@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace QwenPS.Engine
+{
+    /// <summary>
+    /// What the Files API accepts for <c>file-extract</c> (reference §5): the formats qwen-long reads, images
+    /// up to 20 MB, other documents up to 150 MB. Checked before any byte is sent.
+    /// </summary>
+    internal static class FileUploadRules
+    {
+        public const long MaxDocumentBytes = 150L * 1024 * 1024;
+        public const long MaxImageBytes = 20L * 1024 * 1024;
+
+        private static readonly HashSet<string> Documents = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ".txt", ".docx", ".pdf", ".xlsx", ".epub", ".mobi", ".md", ".csv", ".json",
+        };
+
+        private static readonly HashSet<string> Images = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ".bmp", ".png", ".jpg", ".jpeg", ".gif",
+        };
+
+        public static IEnumerable<string> SupportedExtensions
+        {
+            get
+            {
+                foreach (string extension in Documents)
+                {
+                    yield return extension;
+                }
+
+                foreach (string extension in Images)
+                {
+                    yield return extension;
+                }
+            }
+        }
+
+        /// <summary>Throws a <see cref="QwenException"/> naming the path when the file cannot be uploaded; returns its size.</summary>
+        public static long Check(string path)
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' does not exist.") { Target = path };
+            }
+
+            string extension = file.Extension;
+            bool image = Images.Contains(extension);
+            if (!image && !Documents.Contains(extension))
+            {
+                throw new QwenException(
+                    QwenErrorIds.UnsupportedFileType,
+                    QwenErrorCategory.InvalidArgument,
+                    "qwen-long cannot read '" + file.Name + "': supported types are " + string.Join(", ", SupportedExtensions) + ".") { Target = path };
+            }
+
+            if (file.Length == 0)
+            {
+                throw new QwenException(QwenErrorIds.FileEmpty, QwenErrorCategory.InvalidArgument, "The file '" + path + "' is empty.") { Target = path };
+            }
+
+            long limit = image ? MaxImageBytes : MaxDocumentBytes;
+            if (file.Length > limit)
+            {
+                throw new QwenException(
+                    QwenErrorIds.FileTooLarge,
+                    QwenErrorCategory.LimitsExceeded,
+                    string.Format(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        "The file '{0}' is {1:0.0} MB; the limit for {2} is {3} MB.",
+                        path,
+                        file.Length / 1048576.0,
+                        image ? "images" : "documents",
+                        limit / 1048576)) { Target = path };
+            }
+
+            return file.Length;
+        }
+
+        /// <summary>An ASCII stand-in for the multipart <c>filename</c>; the exact name goes in <c>filename*</c> (RFC 5987).</summary>
+        public static string AsciiFileName(string name)
+        {
+            var builder = new System.Text.StringBuilder(name.Length);
+            foreach (char c in name)
+            {
+                builder.Append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? c : '_');
+            }
+
+            return builder.ToString();
+        }
+    }
+}

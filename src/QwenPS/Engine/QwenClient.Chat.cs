@@ -1,0 +1,299 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using QwenPS.Errors;
+using QwenPS.Http;
+using QwenPS.Streaming;
+using QwenPS.Wire;
+
+namespace QwenPS.Engine
+{
+    internal sealed partial class QwenClient
+    {
+        private const int DebugBodyChars = 4000;
+
+        /// <summary>
+        /// Sends one chat call. When streaming, each reasoning and content chunk, then the usage, is passed to
+        /// <paramref name="onRecord"/> as soon as it is decoded. Returns the aggregated response. A stream
+        /// that breaks throws a <see cref="QwenException"/> whose <see cref="QwenException.PartialResponse"/>
+        /// holds what arrived; a stop (cancellation) leaves it in <see cref="LastPartialResponse"/>.
+        /// </summary>
+        public async Task<QwenChatResponse> ChatAsync(ChatRequest request, Action<object>? onRecord, CancellationToken cancellationToken)
+        {
+            var deadline = new Deadline(_settings.TotalTimeout);
+            byte[] body = ChatRequestWriter.Write(request);
+            Uri uri = Endpoint("/chat/completions");
+            Verbose(string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                "Chat with {0}: {1} message(s), {2} bytes, {3}.",
+                request.Model,
+                request.Messages.Count,
+                body.Length,
+                request.Stream ? "streamed" : "not streamed"));
+            Debug("Request body: " + Truncate(Encoding.UTF8.GetString(body), DebugBodyChars));
+
+            HttpRequestMessage Create()
+            {
+                var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Stream ? "text/event-stream" : "application/json"));
+                return message;
+            }
+
+            using (HttpResponseMessage response = await SendAsync(Create, request.Model, deadline, cancellationToken).ConfigureAwait(false))
+            {
+                string? requestId = RequestIdOf(response);
+                string? mediaType = response.Content.Headers.ContentType?.MediaType;
+                if (IsMediaType(mediaType, "text/html"))
+                {
+                    throw await UnexpectedBodyAsync(response, request.Model, "an HTML page (a proxy or login page?)", requestId, deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (IsMediaType(mediaType, "application/json") || (!request.Stream && mediaType == null))
+                {
+                    byte[] json = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                    QwenChatResponse completed = ParseCompletion(json, request, requestId);
+                    if (request.Stream)
+                    {
+                        // Asked for a stream, got a whole answer: still hand out the records in order.
+                        EmitWholeResponse(completed, onRecord);
+                    }
+
+                    return completed;
+                }
+
+                if (!request.Stream && !IsMediaType(mediaType, "text/event-stream"))
+                {
+                    throw await UnexpectedBodyAsync(response, request.Model, "content type '" + mediaType + "'", requestId, deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                return await ReadStreamAsync(response, request, requestId, onRecord, deadline, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<QwenChatResponse> ReadStreamAsync(HttpResponseMessage response, ChatRequest request, string? requestId, Action<object>? onRecord, Deadline deadline, CancellationToken cancellationToken)
+        {
+            var aggregator = new ChatStreamAggregator();
+            Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
+            using (var reader = new SseReader(body))
+            {
+                QwenException? failure = null;
+                try
+                {
+                    while (await reader.ReadEventAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!aggregator.Process(reader.Data, onRecord))
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    LastPartialResponse = aggregator.Build(request.Messages, requestId, incomplete: true);
+                    throw;
+                }
+                catch (ReadTimeoutException ex) when (aggregator.FinishReason == null)
+                {
+                    failure = ex.Idle
+                        ? new QwenException(
+                            QwenErrorIds.IdleTimeout,
+                            QwenErrorCategory.OperationTimeout,
+                            "The stream went silent for " + Seconds(_settings.IdleTimeout) + " (-IdleTimeoutSec) after " + aggregator.ChunkCount + " chunk(s).",
+                            ex)
+                        : TimeoutError(request.Model, 1);
+                }
+                catch (JsonException ex)
+                {
+                    failure = new QwenException(
+                        QwenErrorIds.MalformedStream,
+                        QwenErrorCategory.ProtocolError,
+                        "The stream carried invalid JSON after " + aggregator.ChunkCount + " chunk(s): " + ex.Message,
+                        ex);
+                }
+                catch (SseFormatException ex)
+                {
+                    failure = new QwenException(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError, ex.Message, ex);
+                }
+                catch (StreamErrorException ex)
+                {
+                    (string id, QwenErrorCategory category, bool _) = ErrorMapper.Classify(0, ex.Error.Code, ex.Error.Message);
+                    failure = new QwenException(
+                        id == QwenErrorIds.HttpError ? QwenErrorIds.StreamError : id,
+                        id == QwenErrorIds.HttpError ? QwenErrorCategory.InvalidResult : category,
+                        Redact("The service reported an error mid-stream" + (ex.Error.Code != null ? " (" + ex.Error.Code + ")" : string.Empty) + ": " + (ex.Error.Message ?? "no message") + "."),
+                        ex)
+                    {
+                        ServiceCode = ex.Error.Code,
+                        ServiceType = ex.Error.Type,
+                        RequestId = ex.Error.RequestId,
+                    };
+                }
+                catch (Exception ex) when (IsTransportFailure(ex) && aggregator.FinishReason == null)
+                {
+                    failure = new QwenException(
+                        QwenErrorIds.StreamInterrupted,
+                        QwenErrorCategory.ConnectionError,
+                        Redact("The stream broke after " + aggregator.ChunkCount + " chunk(s): " + Describe(ex)),
+                        ex);
+                }
+                catch (Exception ex) when ((IsTransportFailure(ex) || ex is ReadTimeoutException) && aggregator.FinishReason != null)
+                {
+                    // Everything up to the finish reason arrived; only the usage chunk or [DONE] is missing.
+                    Verbose("The stream ended early after the finish reason (" + Describe(ex) + "); the answer is complete.");
+                }
+
+                if (failure == null && !aggregator.SawDone)
+                {
+                    if (aggregator.ChunkCount == 0)
+                    {
+                        failure = new QwenException(
+                            QwenErrorIds.UnexpectedResponse,
+                            QwenErrorCategory.ProtocolError,
+                            reader.BytesRead == 0 ? "The service returned an empty stream." : "The service returned a body with no stream events.");
+                    }
+                    else if (aggregator.FinishReason == null)
+                    {
+                        failure = new QwenException(
+                            QwenErrorIds.StreamInterrupted,
+                            QwenErrorCategory.ConnectionError,
+                            "The stream ended after " + aggregator.ChunkCount + " chunk(s) without a finish reason: the answer is incomplete.");
+                    }
+                    else
+                    {
+                        Verbose("The stream ended without [DONE] after the finish reason; the answer is complete.");
+                    }
+                }
+
+                if (failure != null)
+                {
+                    failure.Target ??= request.Model;
+                    failure.RequestId ??= requestId ?? RequestIds.FromCompletionId(aggregator.Id);
+                    if (aggregator.ChunkCount > 0)
+                    {
+                        failure.PartialResponse = aggregator.Build(request.Messages, requestId, incomplete: true);
+                        LastPartialResponse = failure.PartialResponse;
+                    }
+
+                    throw failure;
+                }
+
+                Verbose("Stream complete: " + aggregator.ChunkCount + " chunk(s), " + aggregator.TextLength + " characters, finish reason " + (aggregator.FinishReason ?? "none") + ".");
+                return aggregator.Build(request.Messages, requestId, incomplete: false);
+            }
+        }
+
+        private static bool IsTransportFailure(Exception exception) =>
+            exception is IOException || exception is HttpRequestException || exception is ObjectDisposedException;
+
+        private QwenChatResponse ParseCompletion(byte[] json, ChatRequest request, string? requestId)
+        {
+            WireChatCompletion? completion;
+            try
+            {
+                completion = JsonSerializer.Deserialize(json, WireJsonContext.Default.WireChatCompletion);
+            }
+            catch (JsonException ex)
+            {
+                throw new QwenException(
+                    QwenErrorIds.UnexpectedResponse,
+                    QwenErrorCategory.ProtocolError,
+                    Redact("The service returned JSON that is not a chat completion: " + ServiceErrorParser.Snippet(json)),
+                    ex) { Target = request.Model, RequestId = requestId };
+            }
+
+            WireChoice? choice = completion?.Choices != null && completion.Choices.Count > 0 ? completion.Choices[0] : null;
+            if (completion == null || choice?.Message == null)
+            {
+                ServiceError? error = ServiceErrorParser.TryParse(json);
+                if (error != null)
+                {
+                    QwenException mapped = ErrorMapper.FromHttp(200, "OK", error, null, requestId, request.Model, _settings.ApiKey.Reveal());
+                    mapped.IsTransient = false;
+                    throw mapped;
+                }
+
+                throw new QwenException(
+                    QwenErrorIds.UnexpectedResponse,
+                    QwenErrorCategory.ProtocolError,
+                    Redact("The service returned JSON without a choice: " + ServiceErrorParser.Snippet(json))) { Target = request.Model, RequestId = requestId };
+            }
+
+            var toolCalls = new System.Collections.Generic.List<QwenToolCall>();
+            if (choice.Message.ToolCalls != null)
+            {
+                int position = 0;
+                foreach (WireToolCall call in choice.Message.ToolCalls)
+                {
+                    toolCalls.Add(new QwenToolCall(call.Index ?? position, call.Id, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? string.Empty));
+                    position++;
+                }
+            }
+
+            WireUsage? usage = completion.Usage;
+            return new QwenChatResponse(
+                choice.Message.Content ?? string.Empty,
+                string.IsNullOrEmpty(choice.Message.ReasoningContent) ? null : choice.Message.ReasoningContent,
+                choice.FinishReason,
+                usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens),
+                completion.Model,
+                completion.Id,
+                requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),
+                completion.Created.HasValue ? DateTimeOffset.FromUnixTimeSeconds(completion.Created.Value) : (DateTimeOffset?)null,
+                toolCalls,
+                request.Messages,
+                incomplete: false);
+        }
+
+        private static void EmitWholeResponse(QwenChatResponse response, Action<object>? onRecord)
+        {
+            if (onRecord == null)
+            {
+                return;
+            }
+
+            if (!string.IsNullOrEmpty(response.Reasoning))
+            {
+                onRecord(new QwenReasoningChunk(response.Reasoning!));
+            }
+
+            if (response.Content.Length > 0)
+            {
+                onRecord(new QwenContentChunk(response.Content));
+            }
+
+            if (response.Usage != null)
+            {
+                onRecord(response.Usage);
+            }
+        }
+
+        private async Task<QwenException> UnexpectedBodyAsync(HttpResponseMessage response, object? target, string what, string? requestId, Deadline deadline, CancellationToken cancellationToken)
+        {
+            byte[] body;
+            try
+            {
+                body = await ReadBodyAsync(response, MaxErrorBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
+            {
+                body = Array.Empty<byte>();
+            }
+
+            return new QwenException(
+                QwenErrorIds.UnexpectedResponse,
+                QwenErrorCategory.ProtocolError,
+                Redact("HTTP " + (int)response.StatusCode + " came with " + what + " instead of a DashScope answer: " + ServiceErrorParser.Snippet(body))) { Target = target, RequestId = requestId };
+        }
+
+        private static bool IsMediaType(string? actual, string expected) => string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
+
+        private static string Truncate(string text, int max) => text.Length <= max ? text : text.Substring(0, max) + "… (" + text.Length + " characters)";
+    }
+}

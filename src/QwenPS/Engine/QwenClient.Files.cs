@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using QwenPS.Errors;
+using QwenPS.Http;
+using QwenPS.Wire;
+
+namespace QwenPS.Engine
+{
+    internal sealed partial class QwenClient
+    {
+        public const string FileExtractPurpose = "file-extract";
+
+        private static int _nextActivityId = 100;
+
+        /// <summary>
+        /// Uploads one file as multipart/form-data, streamed from disk (never read whole into memory), with
+        /// progress. The file is checked first (<see cref="FileUploadRules"/>); each retry reopens it.
+        /// </summary>
+        public async Task<QwenFileInfo> UploadFileAsync(string path, string purpose, CancellationToken cancellationToken)
+        {
+            long length = FileUploadRules.Check(path);
+            string name = Path.GetFileName(path);
+            var deadline = new Deadline(_settings.TotalTimeout);
+            int activityId = Interlocked.Increment(ref _nextActivityId);
+            string activity = "Uploading " + name;
+            var throttle = Stopwatch.StartNew();
+            TimeSpan lastReport = TimeSpan.MinValue;
+
+            void Report(long sent)
+            {
+                TimeSpan now = throttle.Elapsed;
+                if (sent < length && now - lastReport < _settings.ProgressInterval)
+                {
+                    return;
+                }
+
+                lastReport = now;
+                int percent = (int)(sent * 100 / length);
+                _settings.Output.WriteProgress(new QwenProgress(
+                    activityId,
+                    activity,
+                    string.Format(CultureInfo.InvariantCulture, "{0:0.0} of {1:0.0} MB", sent / 1048576.0, length / 1048576.0),
+                    percent,
+                    completed: false));
+            }
+
+            HttpRequestMessage Create()
+            {
+                var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+                var fileContent = new StreamContent(new ProgressStream(file, Report), 81920);
+                fileContent.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                fileContent.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+                {
+                    Name = "\"file\"",
+                    FileName = "\"" + FileUploadRules.AsciiFileName(name) + "\"",
+                    FileNameStar = name,
+                };
+                var form = new MultipartFormDataContent("QwenPS-" + Guid.NewGuid().ToString("N"));
+                form.Add(new StringContent(purpose), "\"purpose\"");
+                form.Add(fileContent);
+                return new HttpRequestMessage(HttpMethod.Post, Endpoint("/files")) { Content = form };
+            }
+
+            Verbose(string.Format(CultureInfo.InvariantCulture, "Uploading '{0}' ({1} bytes) with purpose {2}.", path, length, purpose));
+            try
+            {
+                using (HttpResponseMessage response = await SendAsync(Create, path, deadline, cancellationToken).ConfigureAwait(false))
+                {
+                    WireFile file = await ReadJsonAsync(response, WireJsonContext.Default.WireFile, path, deadline, cancellationToken).ConfigureAwait(false);
+                    QwenFileInfo info = ToFileInfo(file, path);
+                    Verbose("Uploaded '" + name + "' as " + info.Id + " (status " + info.Status + ").");
+                    return info;
+                }
+            }
+            finally
+            {
+                _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Done", 100, completed: true));
+            }
+        }
+
+        public async Task<QwenFileInfo> GetFileAsync(string fileId, CancellationToken cancellationToken)
+        {
+            var deadline = new Deadline(_settings.TotalTimeout);
+            Uri uri = Endpoint("/files/" + Uri.EscapeDataString(fileId));
+            using (HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), fileId, deadline, cancellationToken).ConfigureAwait(false))
+            {
+                return ToFileInfo(await ReadJsonAsync(response, WireJsonContext.Default.WireFile, fileId, deadline, cancellationToken).ConfigureAwait(false), fileId);
+            }
+        }
+
+        /// <summary>Lists files, following <c>has_more</c> pages; <paramref name="onFile"/> gets each as it is read.</summary>
+        public async Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken)
+        {
+            var deadline = new Deadline(_settings.TotalTimeout);
+            string? after = null;
+            while (true)
+            {
+                var query = new List<string> { "limit=" + pageSize.ToString(CultureInfo.InvariantCulture) };
+                if (purpose != null)
+                {
+                    query.Add("purpose=" + Uri.EscapeDataString(purpose));
+                }
+
+                if (after != null)
+                {
+                    query.Add("after=" + Uri.EscapeDataString(after));
+                }
+
+                Uri uri = new Uri(Endpoint("/files").AbsoluteUri + "?" + string.Join("&", query));
+                WireFileList list;
+                using (HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), "files", deadline, cancellationToken).ConfigureAwait(false))
+                {
+                    list = await ReadJsonAsync(response, WireJsonContext.Default.WireFileList, "files", deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                string? last = null;
+                foreach (WireFile file in list.Data ?? new List<WireFile>())
+                {
+                    QwenFileInfo info = ToFileInfo(file, "files");
+                    last = info.Id;
+                    onFile(info);
+                }
+
+                if (!list.HasMore || last == null || last == after)
+                {
+                    return;
+                }
+
+                after = last;
+            }
+        }
+
+        public async Task DeleteFileAsync(string fileId, CancellationToken cancellationToken)
+        {
+            var deadline = new Deadline(_settings.TotalTimeout);
+            Uri uri = Endpoint("/files/" + Uri.EscapeDataString(fileId));
+            using (HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, uri), fileId, deadline, cancellationToken).ConfigureAwait(false))
+            {
+                WireDeleteResult result = await ReadJsonAsync(response, WireJsonContext.Default.WireDeleteResult, fileId, deadline, cancellationToken).ConfigureAwait(false);
+                if (!result.Deleted)
+                {
+                    throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.InvalidResult, "The service did not confirm that " + fileId + " was deleted.") { Target = fileId };
+                }
+
+                Verbose("Deleted " + fileId + ".");
+            }
+        }
+
+        /// <summary>
+        /// Polls a file until its status is <c>processed</c> (first poll at once, then backing off), for at most
+        /// <paramref name="timeout"/>. An error status or the timeout ends in a clear error naming the file.
+        /// </summary>
+        public async Task<QwenFileInfo> WaitForFileAsync(QwenFileInfo file, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            int activityId = Interlocked.Increment(ref _nextActivityId);
+            string activity = "Waiting for " + (file.FileName ?? file.Id) + " to be processed";
+            QwenFileInfo current = file;
+            int poll = 0;
+            try
+            {
+                while (true)
+                {
+                    if (IsProcessed(current.Status))
+                    {
+                        Verbose(current.Id + " is processed.");
+                        return current;
+                    }
+
+                    if (!IsProcessing(current.Status))
+                    {
+                        throw new QwenException(
+                            QwenErrorIds.FileProcessingFailed,
+                            QwenErrorCategory.InvalidData,
+                            "DashScope could not process " + current.Id + " (" + (current.FileName ?? "file") + "): status '" + current.Status + "'" +
+                            (string.IsNullOrEmpty(current.StatusDetails) ? "." : ", " + current.StatusDetails)) { Target = current.Id };
+                    }
+
+                    poll++;
+                    TimeSpan wait = poll == 1 ? TimeSpan.Zero : _settings.PollInterval(poll - 1);
+                    if (clock.Elapsed + wait > timeout)
+                    {
+                        throw new QwenException(
+                            QwenErrorIds.FileProcessingTimeout,
+                            QwenErrorCategory.OperationTimeout,
+                            "DashScope was still processing " + current.Id + " after " + Seconds(clock.Elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ").") { Target = current.Id };
+                    }
+
+                    _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Status: " + (current.Status ?? "unknown") + ", " + Seconds(clock.Elapsed), -1, completed: false));
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await _settings.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    current = await GetFileAsync(current.Id, cancellationToken).ConfigureAwait(false);
+                    Verbose(current.Id + " status: " + current.Status + ".");
+                }
+            }
+            finally
+            {
+                _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Done", 100, completed: true));
+            }
+        }
+
+        private static bool IsProcessed(string? status) => string.Equals(status, "processed", StringComparison.OrdinalIgnoreCase);
+
+        private static bool IsProcessing(string? status) =>
+            status == null
+            || string.Equals(status, "processing", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(status, "uploaded", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(status, "pending", StringComparison.OrdinalIgnoreCase);
+
+        private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, object target, Deadline deadline, CancellationToken cancellationToken)
+            where T : class
+        {
+            byte[] body = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                T? value = body.Length == 0 ? null : JsonSerializer.Deserialize(body, type);
+                if (value != null)
+                {
+                    return value;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new QwenException(
+                QwenErrorIds.UnexpectedResponse,
+                QwenErrorCategory.ProtocolError,
+                Redact("The service's answer is not the expected JSON: " + ServiceErrorParser.Snippet(body))) { Target = target, RequestId = RequestIdOf(response) };
+        }
+
+        private static QwenFileInfo ToFileInfo(WireFile file, object target)
+        {
+            if (string.IsNullOrEmpty(file.Id))
+            {
+                throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The service returned a file object without an id.") { Target = target };
+            }
+
+            string? details = null;
+            if (file.StatusDetails.HasValue)
+            {
+                JsonElement element = file.StatusDetails.Value;
+                details = element.ValueKind == JsonValueKind.String ? element.GetString()
+                    : element.ValueKind == JsonValueKind.Null || element.ValueKind == JsonValueKind.Undefined ? null
+                    : element.GetRawText();
+            }
+
+            return new QwenFileInfo(
+                file.Id!,
+                file.Filename,
+                file.Bytes,
+                file.Purpose,
+                file.Status,
+                details,
+                file.CreatedAt.HasValue ? DateTimeOffset.FromUnixTimeSeconds(file.CreatedAt.Value) : (DateTimeOffset?)null);
+        }
+    }
+}

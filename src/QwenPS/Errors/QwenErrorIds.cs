@@ -1,0 +1,47 @@
+namespace QwenPS
+{
+    /// <summary>The stable error ids QwenPS puts on its ErrorRecords (docs/reliability.md lists when each occurs).</summary>
+    public static class QwenErrorIds
+    {
+        // Raised before any request is sent.
+        public const string MissingApiKey = "MissingApiKey";
+        public const string InsecureEndpoint = "InsecureEndpoint";
+        public const string InvalidEndpoint = "InvalidEndpoint";
+        public const string InvalidArgument = "InvalidArgument";
+        public const string FileNotFound = "FileNotFound";
+        public const string FileEmpty = "FileEmpty";
+        public const string FileTooLarge = "FileTooLarge";
+        public const string UnsupportedFileType = "UnsupportedFileType";
+
+        // The service answered with an error status.
+        public const string InvalidApiKey = "InvalidApiKey";
+        public const string AccessDenied = "AccessDenied";
+        public const string NotFound = "NotFound";
+        public const string ModelNotFound = "ModelNotFound";
+        public const string InvalidParameter = "InvalidParameter";
+        public const string DataInspectionFailed = "DataInspectionFailed";
+        public const string BillingError = "BillingError";
+        public const string RateLimited = "RateLimited";
+        public const string RequestTimeout = "RequestTimeout";
+        public const string PayloadTooLarge = "PayloadTooLarge";
+        public const string UnsupportedMedia = "UnsupportedMedia";
+        public const string ServerError = "ServerError";
+        public const string ServiceUnavailable = "ServiceUnavailable";
+        public const string HttpError = "HttpError";
+
+        // The transport or the response body failed.
+        public const string ConnectionFailed = "ConnectionFailed";
+        public const string ResponseTimeout = "ResponseTimeout";
+        public const string IdleTimeout = "IdleTimeout";
+        public const string Timeout = "Timeout";
+        public const string UnexpectedResponse = "UnexpectedResponse";
+        public const string StreamInterrupted = "StreamInterrupted";
+        public const string MalformedStream = "MalformedStream";
+        public const string StreamError = "StreamError";
+        public const string Cancelled = "Cancelled";
+
+        // Files API workflow.
+        public const string FileProcessingFailed = "FileProcessingFailed";
+        public const string FileProcessingTimeout = "FileProcessingTimeout";
+    }
+}

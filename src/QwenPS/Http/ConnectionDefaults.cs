@@ -1,0 +1,66 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Security;
+
+namespace QwenPS.Http
+{
+    /// <summary>The defaults Connect-Qwen sets: key, endpoint and model for one runspace.</summary>
+    internal sealed class ConnectionDefaults
+    {
+        public ConnectionDefaults(SecureString? apiKey, Uri? baseUri, QwenRegion? region, string? model)
+        {
+            ApiKey = apiKey;
+            BaseUri = baseUri;
+            Region = region;
+            Model = model;
+        }
+
+        public SecureString? ApiKey { get; }
+
+        public Uri? BaseUri { get; }
+
+        public QwenRegion? Region { get; }
+
+        public string? Model { get; }
+    }
+
+    /// <summary>
+    /// Per-runspace connection defaults. Keyed by the runspace object (weakly, so a closed runspace's key
+    /// is collected with it): two runspaces never see each other's key, which a static field would allow.
+    /// </summary>
+    internal static class ConnectionStore
+    {
+        private static readonly ConditionalWeakTable<object, ConnectionDefaults> Defaults = new ConditionalWeakTable<object, ConnectionDefaults>();
+
+        public static void Set(object scope, ConnectionDefaults defaults)
+        {
+            lock (Defaults)
+            {
+                Defaults.Remove(scope);
+                Defaults.Add(scope, defaults);
+            }
+        }
+
+        public static ConnectionDefaults? Get(object scope)
+        {
+            lock (Defaults)
+            {
+                return Defaults.TryGetValue(scope, out ConnectionDefaults? defaults) ? defaults : null;
+            }
+        }
+
+        public static bool Clear(object scope)
+        {
+            lock (Defaults)
+            {
+                if (Defaults.TryGetValue(scope, out ConnectionDefaults? defaults))
+                {
+                    defaults.ApiKey?.Dispose();
+                    return Defaults.Remove(scope);
+                }
+
+                return false;
+            }
+        }
+    }
+}

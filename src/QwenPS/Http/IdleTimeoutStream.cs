@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace QwenPS.Http
+{
+    /// <summary>
+    /// Wraps a response body so that every read fails when the server sends nothing for the idle timeout
+    /// (or the command's total budget runs out), and when the command is stopped. The inner stream is
+    /// disposed on cancellation because .NET Framework's network reads ignore cancellation tokens: that is
+    /// what makes Ctrl+C stop a silent stream at once on Windows PowerShell too.
+    /// </summary>
+    internal sealed class IdleTimeoutStream : Stream
+    {
+        private readonly Stream _inner;
+        private readonly TimeSpan _idle;
+        private readonly Deadline _deadline;
+        private readonly CancellationToken _stop;
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenRegistration _registration;
+
+        public IdleTimeoutStream(Stream inner, TimeSpan idle, Deadline deadline, CancellationToken stop)
+        {
+            _inner = inner;
+            _idle = idle;
+            _deadline = deadline;
+            _stop = stop;
+            _timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            _registration = _timer.Token.Register(static state => ((Stream)state!).Dispose(), inner);
+        }
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _stop.ThrowIfCancellationRequested();
+            TimeSpan limit = _deadline.Cap(_idle);
+            if (limit <= TimeSpan.Zero)
+            {
+                throw new ReadTimeoutException(idle: false);
+            }
+
+            _timer.CancelAfter(limit);
+            try
+            {
+                int read = await _inner.ReadAsync(buffer, offset, count, _timer.Token).ConfigureAwait(false);
+                _timer.CancelAfter(Timeout.InfiniteTimeSpan);
+                return read;
+            }
+            catch (Exception) when (_timer.IsCancellationRequested || _stop.IsCancellationRequested)
+            {
+                _stop.ThrowIfCancellationRequested();
+                throw new ReadTimeoutException(idle: !_deadline.Expired);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _registration.Dispose();
+                _timer.Dispose();
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A read found no data within the idle timeout (<see cref="Idle"/>) or the total budget.</summary>
+    internal sealed class ReadTimeoutException : Exception
+    {
+        public ReadTimeoutException(bool idle)
+            : base(idle ? "The server sent nothing within the idle timeout." : "The command's time budget ran out.")
+        {
+            Idle = idle;
+        }
+
+        public bool Idle { get; }
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+
+namespace QwenPS
+{
+    /// <summary>
+    /// The result of one chat call. Pipe it back into Invoke-QwenChat to continue the conversation:
+    /// <see cref="History"/> holds every message sent plus <see cref="Message"/> (the answer, without reasoning).
+    /// </summary>
+    public sealed class QwenChatResponse
+    {
+        internal QwenChatResponse(
+            string content,
+            string? reasoning,
+            string? finishReason,
+            QwenUsage? usage,
+            string? model,
+            string? id,
+            string? requestId,
+            DateTimeOffset? created,
+            IReadOnlyList<QwenToolCall> toolCalls,
+            IReadOnlyList<QwenMessage> sentMessages,
+            bool incomplete)
+        {
+            Content = content;
+            Reasoning = reasoning;
+            FinishReason = finishReason;
+            Usage = usage;
+            Model = model;
+            Id = id;
+            RequestId = requestId;
+            Created = created;
+            ToolCalls = toolCalls;
+            Incomplete = incomplete;
+            Message = new QwenMessage(QwenRole.Assistant, content, null, toolCalls);
+            var history = new List<QwenMessage>(sentMessages.Count + 1);
+            history.AddRange(sentMessages);
+            history.Add(Message);
+            History = history.AsReadOnly();
+        }
+
+        /// <summary>The answer text.</summary>
+        public string Content { get; }
+
+        /// <summary>The reasoning ("deep thinking") text, or null when the model did not reason.</summary>
+        public string? Reasoning { get; }
+
+        /// <summary><c>stop</c>, <c>length</c>, <c>tool_calls</c>; null when the stream ended before the service said.</summary>
+        public string? FinishReason { get; }
+
+        public QwenUsage? Usage { get; }
+
+        public string? Model { get; }
+
+        public string? Id { get; }
+
+        public string? RequestId { get; }
+
+        public DateTimeOffset? Created { get; }
+
+        public IReadOnlyList<QwenToolCall> ToolCalls { get; }
+
+        /// <summary>The assistant message to keep in the history: the answer only, never the reasoning.</summary>
+        public QwenMessage Message { get; }
+
+        /// <summary>All messages sent, then <see cref="Message"/>.</summary>
+        public IReadOnlyList<QwenMessage> History { get; }
+
+        /// <summary>True when the call was cut short (broken stream, timeout, stop): the text is what arrived.</summary>
+        public bool Incomplete { get; }
+
+        public override string ToString() => Content;
+    }
+}

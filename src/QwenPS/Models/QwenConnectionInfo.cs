@@ -1,0 +1,27 @@
+using System;
+
+namespace QwenPS
+{
+    /// <summary>What Connect-Qwen set for this runspace. It never holds the key itself.</summary>
+    public sealed class QwenConnectionInfo
+    {
+        internal QwenConnectionInfo(QwenRegion? region, Uri baseUri, string? model, string apiKeySource)
+        {
+            Region = region;
+            BaseUri = baseUri;
+            Model = model;
+            ApiKeySource = apiKeySource;
+        }
+
+        public QwenRegion? Region { get; }
+
+        public Uri BaseUri { get; }
+
+        public string? Model { get; }
+
+        /// <summary>Where the key comes from: <c>Connect-Qwen</c>, <c>DASHSCOPE_API_KEY</c>, or <c>None</c>.</summary>
+        public string ApiKeySource { get; }
+
+        public override string ToString() => BaseUri.ToString();
+    }
+}
