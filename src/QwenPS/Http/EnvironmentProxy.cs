@@ -73,6 +73,12 @@ namespace QwenPS.Http
                 return true;
             }
 
+            // Loopback never goes through a proxy (curl differs; nobody wants their local server proxied).
+            if (QwenEndpoints.IsLoopback(host))
+            {
+                return true;
+            }
+
             string name = host.Host.Trim('[', ']').ToLowerInvariant();
             foreach (string entry in _bypass)
             {
