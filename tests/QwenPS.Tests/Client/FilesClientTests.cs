@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using QwenPS.Engine;
+using QwenPS.TestServer;
+using QwenPS.Tests.Support;
+using Xunit;
+
+namespace QwenPS.Tests.Client
+{
+    public sealed class FilesClientTests : IClassFixture<ServerFixture>, IDisposable
+    {
+        private readonly ServerFixture _fixture;
+        private readonly string _folder = Path.Combine(Path.GetTempPath(), "qwenps-files-" + Guid.NewGuid().ToString("N"));
+
+        public FilesClientTests(ServerFixture fixture)
+        {
+            _fixture = fixture;
+            fixture.Server.Reset();
+            Directory.CreateDirectory(_folder);
+        }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+        private DashScopeTestServer Server => _fixture.Server;
+
+        private string Write(string name, string text)
+        {
+            string path = Path.Combine(_folder, name);
+            File.WriteAllText(path, text);
+            return path;
+        }
+
+        [Fact]
+        public async Task Upload_streams_the_file_as_multipart_and_returns_the_file_object()
+        {
+            TestClient test = _fixture.CreateClient();
+            string path = Write("年度报告.md", "# 标题\n内容");
+            QwenFileInfo file = await test.Client.UploadFileAsync(path, "file-extract", CancellationToken.None);
+
+            Assert.StartsWith("file-fe-", file.Id);
+            Assert.Equal("年度报告.md", file.FileName);
+            Assert.Equal(new FileInfo(path).Length, file.Bytes);
+            Assert.Equal("file-extract", file.Purpose);
+            Assert.Equal("processing", file.Status);
+            Assert.Equal("fileid://" + file.Id, file.FileReference);
+            RecordedRequest upload = Server.Requests.Single();
+            Assert.Equal("年度报告.md", upload.Upload!.FileName);
+            Assert.Equal(file.Bytes, upload.Upload.Length);
+            Assert.StartsWith("multipart/form-data", upload.Header("Content-Type"));
+            Assert.NotNull(upload.Header("Content-Length"));
+        }
+
+        [Fact]
+        public async Task Get_list_and_delete_round_trip()
+        {
+            TestClient test = _fixture.CreateClient();
+            QwenFileInfo a = await test.Client.UploadFileAsync(Write("a.txt", "a"), "file-extract", CancellationToken.None);
+            QwenFileInfo b = await test.Client.UploadFileAsync(Write("b.txt", "b"), "file-extract", CancellationToken.None);
+
+            Assert.Equal("processed", (await test.Client.GetFileAsync(a.Id, CancellationToken.None)).Status);
+            var listed = new List<QwenFileInfo>();
+            await test.Client.ListFilesAsync("file-extract", 1, listed.Add, CancellationToken.None);
+            Assert.Equal(new[] { a.Id, b.Id }, listed.Select(f => f.Id));
+            Assert.Contains(Server.Requests, r => r.Query.Contains("after=" + a.Id));
+
+            await test.Client.DeleteFileAsync(a.Id, CancellationToken.None);
+            Assert.Null(Server.Files.Get(a.Id));
+            QwenException missing = await Assert.ThrowsAsync<QwenException>(() => test.Client.GetFileAsync(a.Id, CancellationToken.None));
+            Assert.Equal(QwenErrorIds.NotFound, missing.ErrorId);
+            Assert.Equal(a.Id, missing.Target);
+        }
+
+        [Fact]
+        public async Task Waiting_polls_until_processed()
+        {
+            Server.Files.ProcessingPolls = 3;
+            TestClient test = _fixture.CreateClient();
+            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            QwenFileInfo processed = await test.Client.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.Equal("processed", processed.Status);
+            Assert.Equal(3, Server.Requests.Count(r => r.Method == "GET"));
+        }
+
+        [Fact]
+        public async Task A_processing_error_status_fails_with_the_details()
+        {
+            Server.Files.FinalStatus = "error";
+            Server.Files.FinalStatusDetails = "File parsing failed.";
+            TestClient test = _fixture.CreateClient();
+            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Client.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Equal(QwenErrorIds.FileProcessingFailed, error.ErrorId);
+            Assert.Contains("File parsing failed.", error.Message);
+            Assert.Equal(file.Id, error.Target);
+        }
+
+        [Fact]
+        public async Task Processing_that_never_ends_times_out_within_the_bound()
+        {
+            Server.Files.ProcessingPolls = int.MaxValue;
+            TestClient test = _fixture.CreateClient(settings => settings.Delay = Task.Delay);
+            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Client.WaitForFileAsync(file, TimeSpan.FromMilliseconds(500), CancellationToken.None));
+            Assert.Equal(QwenErrorIds.FileProcessingTimeout, error.ErrorId);
+            Assert.Equal(QwenErrorCategory.OperationTimeout, error.Category);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
+        }
+
+        [Fact]
+        public async Task Bad_files_fail_before_any_request()
+        {
+            TestClient test = _fixture.CreateClient();
+            string empty = Write("empty.txt", string.Empty);
+            string exe = Write("tool.exe", "MZ");
+            string good = Write("fine.txt", "ok");
+
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { good, empty }, TimeSpan.FromSeconds(5), CancellationToken.None));
+            Assert.Equal(QwenErrorIds.FileEmpty, error.ErrorId);
+            error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { exe }, TimeSpan.FromSeconds(5), CancellationToken.None));
+            Assert.Equal(QwenErrorIds.UnsupportedFileType, error.ErrorId);
+            Assert.Empty(Server.Requests);
+        }
+
+        [Fact]
+        public async Task Two_uploads_become_one_reference_message()
+        {
+            TestClient test = _fixture.CreateClient();
+            QwenMessage message = await FileReferenceOperation.UploadAndReferenceAsync(
+                test.Client, new[] { Write("one.txt", "1"), Write("two.csv", "a,b") }, TimeSpan.FromSeconds(10), CancellationToken.None);
+            string[] ids = Server.Files.List().Select(f => f.Id).ToArray();
+            Assert.Equal("fileid://" + ids[0] + ",fileid://" + ids[1], message.Content);
+            Assert.Equal(QwenRole.System, message.Role);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace QwenPS.Tests.Support
+{
+    /// <summary>A read-only stream that hands out its bytes at most <c>maxRead</c> at a time (simulates network reads).</summary>
+    internal sealed class ChunkedStream : Stream
+    {
+        private readonly byte[] _data;
+        private readonly int _maxRead;
+        private int _position;
+
+        public ChunkedStream(byte[] data, int maxRead)
+        {
+            _data = data;
+            _maxRead = maxRead;
+        }
+
+        public int Reads { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int take = Math.Min(Math.Min(count, _maxRead), _data.Length - _position);
+            Array.Copy(_data, _position, buffer, offset, take);
+            _position += take;
+            Reads++;
+            return take;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer, offset, count));
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
