@@ -95,9 +95,14 @@ namespace QwenPS.Engine
         /// <summary>-Model, else the model of a piped conversation, else Connect-Qwen's default, else qwen-plus.</summary>
         public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, ConnectionDefaults? session)
         {
-            if (!string.IsNullOrWhiteSpace(model))
+            if (model != null)
             {
-                return model!.Trim();
+                if (model.Trim().Length == 0)
+                {
+                    throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-Model is blank.") { Target = model };
+                }
+
+                return model.Trim();
             }
 
             string? fromConversation = null;
@@ -124,6 +129,11 @@ namespace QwenPS.Engine
             else if (!stream && options.EnableThinking == true)
             {
                 verbose("Thinking is on, which many models allow only when streamed: streaming and returning one response.");
+                stream = true;
+            }
+            else if (!stream && options.EnableThinking == null && ModelCatalog.ThinksByDefault(model))
+            {
+                verbose(model + " thinks by default, which many models allow only when streamed: streaming and returning one response (-EnableThinking:$false turns thinking off).");
                 stream = true;
             }
 

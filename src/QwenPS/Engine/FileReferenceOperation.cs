@@ -23,10 +23,7 @@ namespace QwenPS.Engine
 
             if (fileIds.Count > MaxFileIds)
             {
-                throw new QwenException(
-                    QwenErrorIds.InvalidArgument,
-                    QwenErrorCategory.LimitsExceeded,
-                    "qwen-long takes at most " + MaxFileIds + " file ids in one request; got " + fileIds.Count + ".");
+                throw TooManyIds(fileIds.Count);
             }
 
             var parts = new List<string>(fileIds.Count);
@@ -52,6 +49,11 @@ namespace QwenPS.Engine
         /// <summary>Checks every file first (nothing is sent if one is bad), then uploads each and waits for it.</summary>
         public static async Task<QwenMessage> UploadAndReferenceAsync(QwenClient client, IReadOnlyList<string> paths, TimeSpan processingTimeout, CancellationToken cancellationToken)
         {
+            if (paths.Count > MaxFileIds)
+            {
+                throw TooManyIds(paths.Count);
+            }
+
             foreach (string path in paths)
             {
                 FileUploadRules.Check(path);
@@ -73,6 +75,12 @@ namespace QwenPS.Engine
 
             return BuildReference(ids);
         }
+
+        private static QwenException TooManyIds(int count) =>
+            new QwenException(
+                QwenErrorIds.InvalidArgument,
+                QwenErrorCategory.LimitsExceeded,
+                "qwen-long takes at most " + MaxFileIds + " file ids in one request; got " + count + ".");
 
         private static bool HasWhiteSpace(string text)
         {

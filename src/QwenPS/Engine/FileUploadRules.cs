@@ -43,6 +43,11 @@ namespace QwenPS.Engine
         public static long Check(string path)
         {
             var file = new FileInfo(path);
+            if (Directory.Exists(path))
+            {
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.InvalidArgument, "'" + path + "' is a directory, not a file.") { Target = path };
+            }
+
             if (!file.Exists)
             {
                 throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' does not exist.") { Target = path };

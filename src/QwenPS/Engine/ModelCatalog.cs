@@ -35,6 +35,22 @@ namespace QwenPS.Engine
                 || name.Contains("omni");
         }
 
+        /// <summary>
+        /// Models that think unless told not to (reference §2.5): the Qwen3 open-source hybrids (which refuse
+        /// non-streamed calls while thinking), Qwen3.5 and later, and the thinking-only variants.
+        /// </summary>
+        public static bool ThinksByDefault(string model)
+        {
+            string name = model.Trim().ToLowerInvariant();
+            if (name.Contains("thinking") || name.StartsWith("qwen3.", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            // qwen3-32b, qwen3-235b-a22b, qwen3-30b-a3b...: a size suffix marks the open-source models.
+            return System.Text.RegularExpressions.Regex.IsMatch(name, @"^qwen3-\d+(\.\d+)?b(-a\d+(\.\d+)?b)?$");
+        }
+
         /// <summary>Known models starting with <paramref name="prefix"/> (case-insensitive), in catalog order.</summary>
         public static IEnumerable<string> Complete(string? prefix)
         {

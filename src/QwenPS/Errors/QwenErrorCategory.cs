@@ -12,6 +12,7 @@ namespace QwenPS
         InvalidData,
         InvalidOperation,
         InvalidResult,
+        InvalidType,
         ObjectNotFound,
         OperationStopped,
         OperationTimeout,

@@ -38,7 +38,6 @@ namespace QwenPS
         public const string StreamInterrupted = "StreamInterrupted";
         public const string MalformedStream = "MalformedStream";
         public const string StreamError = "StreamError";
-        public const string Cancelled = "Cancelled";
 
         // Files API workflow.
         public const string FileProcessingFailed = "FileProcessingFailed";

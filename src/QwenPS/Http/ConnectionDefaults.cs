@@ -36,6 +36,11 @@ namespace QwenPS.Http
         {
             lock (Defaults)
             {
+                if (Defaults.TryGetValue(scope, out ConnectionDefaults? previous) && !ReferenceEquals(previous.ApiKey, defaults.ApiKey))
+                {
+                    previous.ApiKey?.Dispose();
+                }
+
                 Defaults.Remove(scope);
                 Defaults.Add(scope, defaults);
             }

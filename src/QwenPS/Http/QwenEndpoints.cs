@@ -26,7 +26,7 @@ namespace QwenPS.Http
         }
 
         /// <summary>
-        /// -BaseUri, else -Region, else the session's default (Connect-Qwen), else $env:DASHSCOPE_COMPATIBLE_BASE_URL,
+        /// -BaseUri, else -Region, else the session's default (Connect-Qwen -BaseUri or -Region), else $env:DASHSCOPE_COMPATIBLE_BASE_URL,
         /// else Beijing. The result is validated.
         /// </summary>
         public static Uri Resolve(Uri? baseUri, QwenRegion? region, ConnectionDefaults? session, Func<string, string?> environment)
@@ -39,7 +39,8 @@ namespace QwenPS.Http
                     "Specify -Region or -BaseUri, not both.") { Target = baseUri };
             }
 
-            Uri? chosen = baseUri ?? (region != null ? ForRegion(region.Value) : null) ?? session?.BaseUri;
+            QwenRegion? effectiveRegion = region ?? (baseUri == null ? session?.Region : null);
+            Uri? chosen = baseUri ?? (effectiveRegion != null ? ForRegion(effectiveRegion.Value) : null) ?? session?.BaseUri;
             if (chosen == null)
             {
                 string? fromEnvironment = environment(BaseUrlVariable);

@@ -127,6 +127,16 @@ namespace QwenPS.Tests.Client
         }
 
         [Fact]
+        public async Task More_than_a_hundred_files_fail_before_any_upload()
+        {
+            TestClient test = _fixture.CreateClient();
+            string[] paths = Enumerable.Range(0, 101).Select(i => Write("f" + i + ".txt", "x")).ToArray();
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, paths, TimeSpan.FromSeconds(5), CancellationToken.None));
+            Assert.Equal(QwenErrorCategory.LimitsExceeded, error.Category);
+            Assert.Empty(Server.Requests);
+        }
+
+        [Fact]
         public async Task Two_uploads_become_one_reference_message()
         {
             TestClient test = _fixture.CreateClient();

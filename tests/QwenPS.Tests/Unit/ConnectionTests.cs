@@ -75,6 +75,16 @@ namespace QwenPS.Tests.Unit
         }
 
         [Fact]
+        public void A_region_set_by_connect_qwen_is_used_by_later_calls_unless_they_say_otherwise()
+        {
+            var session = new ConnectionDefaults(null, null, QwenRegion.Singapore, null);
+            var env = Env((QwenEndpoints.BaseUrlVariable, "https://env.example/v1"));
+            Assert.Equal("https://dashscope-intl.aliyuncs.com/compatible-mode/v1", QwenEndpoints.Resolve(null, null, session, env).AbsoluteUri);
+            Assert.Equal("https://dashscope-us.aliyuncs.com/compatible-mode/v1", QwenEndpoints.Resolve(null, QwenRegion.US, session, env).AbsoluteUri);
+            Assert.Equal("https://explicit.example/v1", QwenEndpoints.Resolve(new Uri("https://explicit.example/v1"), null, session, env).AbsoluteUri);
+        }
+
+        [Fact]
         public void Region_and_base_uri_together_are_refused()
         {
             var error = Assert.Throws<QwenException>(() => QwenEndpoints.Resolve(new Uri("https://x.example"), QwenRegion.US, null, Env()));
@@ -160,6 +170,8 @@ namespace QwenPS.Tests.Unit
 
             ConnectionStore.Set(runspaceA, new ConnectionDefaults(null, null, null, "qwen-max"));
             Assert.Equal("qwen-max", ConnectionStore.Get(runspaceA)!.Model);
+            // The replaced key was disposed, not left in memory.
+            Assert.Throws<ObjectDisposedException>(() => secure.Length);
             Assert.True(ConnectionStore.Clear(runspaceA));
             Assert.Null(ConnectionStore.Get(runspaceA));
             Assert.False(ConnectionStore.Clear(runspaceA));

@@ -211,6 +211,36 @@ namespace QwenPS.Tests.Unit
             }
         }
 
+        [Theory]
+        [InlineData("qwen3-32b", true)]
+        [InlineData("qwen3-235b-a22b", true)]
+        [InlineData("qwen3-30b-a3b", true)]
+        [InlineData("qwen3.5-plus", true)]
+        [InlineData("qwen3-next-80b-a3b-thinking", true)]
+        [InlineData("qwen3-max", false)]
+        [InlineData("qwen3-coder-plus", false)]
+        [InlineData("qwen-plus", false)]
+        public void Models_that_think_by_default_are_known(string model, bool thinks)
+        {
+            Assert.Equal(thinks, ModelCatalog.ThinksByDefault(model));
+        }
+
+        [Fact]
+        public void A_model_that_thinks_by_default_is_streamed_unless_thinking_is_switched_off()
+        {
+            var messages = new[] { new QwenMessage(QwenRole.User, "x") };
+            Assert.True(ChatOperation.BuildRequest(new ChatOptions(), messages, "qwen3-32b", _ => { }).Stream);
+            QwenPS.Wire.ChatRequest off = ChatOperation.BuildRequest(new ChatOptions { EnableThinking = false }, messages, "qwen3-32b", _ => { });
+            Assert.False(off.Stream);
+            Assert.False(off.EnableThinking);
+        }
+
+        [Fact]
+        public void A_blank_model_is_an_error_not_the_default()
+        {
+            Assert.Equal(QwenErrorIds.InvalidArgument, Assert.Throws<QwenException>(() => ChatOperation.ResolveModel("  ", Array.Empty<object>(), null)).ErrorId);
+        }
+
         [Fact]
         public void Model_completion_matches_prefixes_case_insensitively()
         {
@@ -317,6 +347,14 @@ namespace QwenPS.Tests.Unit
             QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(path));
             Assert.Equal(id, error.ErrorId);
             Assert.Equal(path, error.Target);
+        }
+
+        [Fact]
+        public void A_directory_is_not_a_file()
+        {
+            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder));
+            Assert.Equal(QwenErrorIds.FileNotFound, error.ErrorId);
+            Assert.Contains("directory", error.Message);
         }
 
         [Fact]

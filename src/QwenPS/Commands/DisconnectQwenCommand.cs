@@ -1,0 +1,17 @@
+using System.Management.Automation;
+using QwenPS.Http;
+
+namespace QwenPS.Commands
+{
+    /// <summary>Disconnect-Qwen: forgets this runspace's Connect-Qwen defaults (the key is disposed).</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "Qwen")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectQwenCommand : QwenCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            bool cleared = ConnectionStore.Clear(RunspaceScope);
+            WriteVerbose(cleared ? "Cleared the Connect-Qwen defaults of this runspace." : "Connect-Qwen had set nothing in this runspace.");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using QwenPS.Engine;
+using QwenPS.Http;
+using QwenPS.Wire;
+
+namespace QwenPS.Commands
+{
+    /// <summary>
+    /// Invoke-QwenChat: collects the piped messages (and conversations), sends them once in EndProcessing,
+    /// and writes either one QwenChatResponse or, with -Stream, the records as they arrive.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "QwenChat")]
+    [OutputType(typeof(QwenChatResponse))]
+    [OutputType(typeof(QwenReasoningChunk), typeof(QwenContentChunk), typeof(QwenUsage))]
+    public sealed class InvokeQwenChatCommand : QwenServiceCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Prompt { get; set; }
+
+        [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public QwenMessage[]? Message { get; set; }
+
+        /// <summary>A previous response whose conversation this call continues.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public QwenChatResponse? Conversation { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenModelCompleter))]
+        public string? Model { get; set; }
+
+        [Parameter]
+        public SwitchParameter Stream { get; set; }
+
+        /// <summary>Shows the answer on the console as it arrives (reasoning dim), through the Information stream.</summary>
+        [Parameter]
+        public SwitchParameter Live { get; set; }
+
+        [Parameter]
+        public SwitchParameter EnableThinking { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ThinkingBudget { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double Temperature { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double TopP { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int TopK { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxTokens { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int Seed { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Stop { get; set; }
+
+        [Parameter]
+        [ValidateRange(-2.0, 2.0)]
+        public double PresencePenalty { get; set; }
+
+        /// <summary>Extra top-level body fields for options QwenPS does not model yet.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? AdditionalParameter { get; set; }
+
+        /// <summary>The name of a variable to receive the aggregated response (useful with -Stream).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ResponseVariable { get; set; }
+
+        private readonly List<object> _inputs = new List<object>();
+        private QwenClient? _client;
+
+        private bool _messageFromCommandLine;
+        private bool _conversationFromCommandLine;
+
+        protected override void BeginProcessing()
+        {
+            // Parameters bound before the first record came from the command line: take them once, here,
+            // not again for every piped record. A conversation given this way comes before piped messages.
+            _conversationFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Conversation));
+            _messageFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Message));
+            AddInputs(_messageFromCommandLine, _conversationFromCommandLine);
+        }
+
+        protected override void ProcessRecord() => AddInputs(!_messageFromCommandLine, !_conversationFromCommandLine);
+
+        private void AddInputs(bool messages, bool conversation)
+        {
+            if (conversation && Conversation != null)
+            {
+                _inputs.Add(Conversation);
+            }
+
+            if (messages && Message != null)
+            {
+                _inputs.AddRange(Message);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            ChatOptions options = BuildOptions();
+            ChatRequest request;
+            try
+            {
+                IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
+                string model = ChatOperation.ResolveModel(Model, _inputs, ConnectionStore.Get(RunspaceScope));
+                request = ChatOperation.BuildRequest(options, messages, model, WriteVerbose);
+            }
+            catch (QwenException error)
+            {
+                ThrowQwenError(error);
+                return;
+            }
+
+            try
+            {
+                QwenChatResponse response = RunWithClient(
+                    (client, output, token) => ChatOperation.RunAsync(client, request, options, output, token),
+                    client => _client = client);
+                SetResponseVariable(response);
+            }
+            catch (System.Exception)
+            {
+                // What arrived before the failure or the stop (marked incomplete), or $null when nothing did.
+                SetResponseVariable(_client?.LastPartialResponse);
+                throw;
+            }
+        }
+
+        private ChatOptions BuildOptions()
+        {
+            bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+            return new ChatOptions
+            {
+                Model = Model,
+                Prompt = Prompt,
+                Stream = Stream.IsPresent,
+                Live = Live.IsPresent,
+                EnableThinking = Bound(nameof(EnableThinking)) ? EnableThinking.IsPresent : (bool?)null,
+                ThinkingBudget = Bound(nameof(ThinkingBudget)) ? ThinkingBudget : (int?)null,
+                Temperature = Bound(nameof(Temperature)) ? Temperature : (double?)null,
+                TopP = Bound(nameof(TopP)) ? TopP : (double?)null,
+                TopK = Bound(nameof(TopK)) ? TopK : (int?)null,
+                MaxTokens = Bound(nameof(MaxTokens)) ? MaxTokens : (int?)null,
+                Seed = Bound(nameof(Seed)) ? Seed : (int?)null,
+                Stop = Stop,
+                PresencePenalty = Bound(nameof(PresencePenalty)) ? PresencePenalty : (double?)null,
+                AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),
+            };
+        }
+
+        private void SetResponseVariable(QwenChatResponse? response)
+        {
+            if (ResponseVariable != null)
+            {
+                SessionState.PSVariable.Set(ResponseVariable, response);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using QwenPS.Engine;
+using QwenPS.Http;
+using QwenPS.Tests.Support;
+using Xunit;
+
+namespace QwenPS.Tests.Live
+{
+    /// <summary>A fact that runs only when $DASHSCOPE_API_KEY is set (the real service cannot be reached otherwise).</summary>
+    public sealed class LiveFactAttribute : FactAttribute
+    {
+        public LiveFactAttribute()
+        {
+            if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ApiKey.EnvironmentVariable)))
+            {
+                Skip = "Live DashScope test: set DASHSCOPE_API_KEY (and DASHSCOPE_COMPATIBLE_BASE_URL for a region other than Beijing) to run it.";
+            }
+        }
+    }
+
+    /// <summary>Calls the real DashScope service with the caller's key, the way the cmdlets do.</summary>
+    public class LiveServiceTests
+    {
+        private static (QwenClient Client, CollectingOutput Output) Create()
+        {
+            var output = new CollectingOutput();
+            Func<string, string?> environment = Environment.GetEnvironmentVariable;
+            var settings = new QwenClientSettings(
+                HttpClientCache.Get(ProxySettings.Default, environment),
+                QwenEndpoints.Resolve(null, null, null, environment),
+                ApiKey.Resolve(null, null, environment),
+                output)
+            {
+                TotalTimeout = TimeSpan.FromMinutes(2),
+            };
+            return (new QwenClient(settings), output);
+        }
+
+        [LiveFact]
+        public async Task A_streamed_thinking_chat_returns_reasoning_answer_and_usage_from_the_real_service()
+        {
+            var (client, output) = Create();
+            var options = new ChatOptions { Stream = true, EnableThinking = true, ThinkingBudget = 256, MaxTokens = 64 };
+            var request = ChatOperation.BuildRequest(options, new[] { new QwenMessage(QwenRole.User, "用一个词回答：天空是什么颜色？") }, "qwen-plus", output.WriteVerbose);
+
+            QwenChatResponse response = await ChatOperation.RunAsync(client, request, options, output, CancellationToken.None);
+
+            Assert.False(string.IsNullOrWhiteSpace(response.Content));
+            Assert.NotNull(response.Usage);
+            Assert.NotNull(response.RequestId);
+            Assert.Contains(output.Objects, o => o is QwenContentChunk);
+            Assert.IsType<QwenUsage>(output.Objects.Last());
+            string key = Environment.GetEnvironmentVariable(ApiKey.EnvironmentVariable)!.Trim();
+            Assert.All(output.AllText, text => Assert.DoesNotContain(key, text));
+        }
+    }
+}

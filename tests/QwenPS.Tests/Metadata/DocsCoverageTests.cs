@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace QwenPS.Tests.Metadata
+{
+    /// <summary>Every cmdlet has a PlatyPS page (schema 2.0.0) documenting every parameter, with examples.</summary>
+    public class DocsCoverageTests
+    {
+        private static readonly ModuleMetadata Meta = ModuleMetadata.Instance;
+
+        private static string Docs(string name) => TestPaths.Combine("docs", "en-US", name);
+
+        public static IEnumerable<object[]> CmdletNames => ModuleMetadata.Instance.Cmdlets.Select(c => new object[] { c.Name });
+
+        [Theory]
+        [MemberData(nameof(CmdletNames))]
+        public void Every_cmdlet_has_a_complete_help_page(string cmdlet)
+        {
+            string path = Docs(cmdlet + ".md");
+            Assert.True(File.Exists(path), "missing " + path);
+            string text = File.ReadAllText(path);
+
+            Assert.Matches(@"^---\s*\r?\nexternal help file: QwenPS\.dll-Help\.xml\r?\nModule Name: QwenPS\r?\n", text);
+            Assert.Contains("schema: 2.0.0", text);
+            Assert.Contains("# " + cmdlet, text);
+            foreach (string section in new[] { "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS" })
+            {
+                Assert.Matches(new Regex(@"^## " + section + @"\s*$", RegexOptions.Multiline), text);
+            }
+
+            string synopsis = Regex.Match(text, @"## SYNOPSIS\s*\r?\n(?<s>[^\r\n#]+)").Groups["s"].Value.Trim();
+            Assert.False(string.IsNullOrWhiteSpace(synopsis), cmdlet + " has no synopsis");
+            int examples = Regex.Matches(text, @"^### Example \d+", RegexOptions.Multiline).Count;
+            Assert.True(examples >= 2, cmdlet + " has " + examples + " example(s)");
+            Assert.Contains("### CommonParameters", text);
+        }
+
+        [Theory]
+        [MemberData(nameof(CmdletNames))]
+        public void Every_parameter_is_documented_and_no_stale_parameter_is(string cmdlet)
+        {
+            CmdletInfo info = Meta.Cmdlets.Single(c => c.Name == cmdlet);
+            string text = File.ReadAllText(Docs(cmdlet + ".md"));
+            var documented = Regex.Matches(text, @"^### -(?<name>\w+)\s*$", RegexOptions.Multiline).Select(m => m.Groups["name"].Value).ToHashSet();
+            var expected = info.Parameters.Select(p => p.Name).ToHashSet();
+            if (info.SupportsShouldProcess)
+            {
+                expected.Add("WhatIf");
+                expected.Add("Confirm");
+            }
+
+            Assert.Empty(expected.Except(documented));
+            Assert.Empty(documented.Except(expected));
+            foreach (string name in expected)
+            {
+                Assert.Matches(new Regex(@"### -" + name + @"\s*\r?\n(?:(?!### ).)*?```yaml\s*\r?\nType: ", RegexOptions.Singleline), text);
+            }
+        }
+
+        [Fact]
+        public void The_chat_page_shows_both_scenarios_in_chinese_and_english()
+        {
+            string text = File.ReadAllText(Docs("Invoke-QwenChat.md"));
+            Assert.Contains("qwq-32b", text);
+            Assert.Contains("你是谁?", text);
+            Assert.Contains("Add-QwenFileReference", text);
+            Assert.Contains("qwen-long", text);
+            Assert.Contains("这篇文章讲了什么?", text);
+            Assert.Contains("Now as a PowerShell script", text);
+            Assert.True(Regex.Matches(text, @"^### Example \d+", RegexOptions.Multiline).Count >= 6);
+        }
+
+        [Fact]
+        public void The_module_page_lists_every_cmdlet_and_the_about_topic_exists()
+        {
+            string module = File.ReadAllText(Docs("QwenPS.md"));
+            Assert.Contains("Module Name: QwenPS", module);
+            Assert.All(Meta.Cmdlets, c => Assert.Contains("[" + c.Name + "](" + c.Name + ".md)", module));
+
+            string about = File.ReadAllText(Docs("about_QwenPS.md"));
+            Assert.Contains("about_QwenPS", about);
+            foreach (string topic in new[] { "SHORT DESCRIPTION", "LONG DESCRIPTION", "SEE ALSO" })
+            {
+                Assert.Contains(topic, about);
+            }
+
+            foreach (string subject in new[] { "Connect-Qwen", "Region", "-Stream", "-Live", "fileid://", "Retry", "DASHSCOPE_API_KEY" })
+            {
+                Assert.Contains(subject, about);
+            }
+        }
+    }
+}
