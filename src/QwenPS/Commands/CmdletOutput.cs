@@ -10,9 +10,11 @@ namespace QwenPS.Commands
         internal static readonly string[] LiveTags = { "PSHOST", "QwenPS.Live" };
         internal static readonly string[] LiveReasoningTags = { "PSHOST", "QwenPS.Live", "QwenPS.Reasoning" };
 
-        private readonly Cmdlet _cmdlet;
+        private readonly PSCmdlet _cmdlet;
+        private ConsoleColor? _background;
+        private bool _backgroundRead;
 
-        public CmdletOutput(Cmdlet cmdlet)
+        public CmdletOutput(PSCmdlet cmdlet)
         {
             _cmdlet = cmdlet;
         }
@@ -45,8 +47,30 @@ namespace QwenPS.Commands
                 Message = text.Text,
                 NoNewLine = true,
                 ForegroundColor = text.Dim ? ConsoleColor.DarkGray : (ConsoleColor?)null,
+
+                // With only a foreground set, the host paints the background black; keep the console's own.
+                BackgroundColor = text.Dim ? HostBackground() : null,
             };
             _cmdlet.WriteInformation(message, text.Dim ? LiveReasoningTags : LiveTags);
+        }
+
+        private ConsoleColor? HostBackground()
+        {
+            if (!_backgroundRead)
+            {
+                _backgroundRead = true;
+                try
+                {
+                    _background = _cmdlet.Host?.UI?.RawUI?.BackgroundColor;
+                }
+                catch (Exception)
+                {
+                    // Hosts without a raw UI (runbooks, remoting, custom hosts) throw here: no colour then.
+                    _background = null;
+                }
+            }
+
+            return _background;
         }
 
         public void WriteError(QwenException error) => _cmdlet.WriteError(QwenCmdlet.ToErrorRecord(error));
