@@ -56,7 +56,7 @@ namespace QwenPS.Engine
 
                 if (IsMediaType(mediaType, "application/json") || (!request.Stream && mediaType == null))
                 {
-                    byte[] json = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                    byte[] json = await ReadBodyAsync(response, MaxJsonBodyBytes, request.Model, deadline, cancellationToken).ConfigureAwait(false);
                     QwenChatResponse completed = ParseCompletion(json, request, requestId);
                     if (request.Stream)
                     {
@@ -245,7 +245,7 @@ namespace QwenPS.Engine
                 completion.Model,
                 completion.Id,
                 requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),
-                completion.Created.HasValue ? DateTimeOffset.FromUnixTimeSeconds(completion.Created.Value) : (DateTimeOffset?)null,
+                UnixTime.FromSeconds(completion.Created),
                 toolCalls,
                 request.Messages,
                 incomplete: false);
@@ -279,7 +279,7 @@ namespace QwenPS.Engine
             byte[] body;
             try
             {
-                body = await ReadBodyAsync(response, MaxErrorBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                body = await ReadBodyAsync(response, MaxErrorBodyBytes, target, deadline, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
             {

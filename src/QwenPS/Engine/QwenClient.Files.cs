@@ -222,7 +222,7 @@ namespace QwenPS.Engine
         private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, object target, Deadline deadline, CancellationToken cancellationToken)
             where T : class
         {
-            byte[] body = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+            byte[] body = await ReadBodyAsync(response, MaxJsonBodyBytes, target, deadline, cancellationToken).ConfigureAwait(false);
             try
             {
                 T? value = body.Length == 0 ? null : JsonSerializer.Deserialize(body, type);
@@ -264,7 +264,7 @@ namespace QwenPS.Engine
                 file.Purpose,
                 file.Status,
                 details,
-                file.CreatedAt.HasValue ? DateTimeOffset.FromUnixTimeSeconds(file.CreatedAt.Value) : (DateTimeOffset?)null);
+                UnixTime.FromSeconds(file.CreatedAt));
         }
     }
 }

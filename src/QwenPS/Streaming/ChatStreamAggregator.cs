@@ -105,7 +105,7 @@ namespace QwenPS.Streaming
                 Model,
                 Id,
                 requestId ?? RequestIds.FromCompletionId(Id),
-                Created.HasValue ? DateTimeOffset.FromUnixTimeSeconds(Created.Value) : (DateTimeOffset?)null,
+                UnixTime.FromSeconds(Created),
                 BuildToolCalls(),
                 sentMessages,
                 incomplete);
