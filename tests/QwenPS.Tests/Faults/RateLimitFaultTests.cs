@@ -184,7 +184,7 @@ namespace QwenPS.Tests.Faults
             FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: Fault.Quick);
 
             outcome.Success();
-            Assert.True(Server.Requests[1].ReceivedAt - Server.Requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(290));
+            Assert.True(Server.Requests[1].ReceivedAt - Server.Requests[0].ReceivedAt >= TimeSpan.FromMilliseconds(250));
         }
 
         [Fact]

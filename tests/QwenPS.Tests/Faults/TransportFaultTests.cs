@@ -100,7 +100,7 @@ namespace QwenPS.Tests.Faults
             QwenException error = outcome.Failure(QwenErrorIds.IdleTimeout, QwenErrorCategory.OperationTimeout);
             Assert.Contains("went silent for 0.3 s (-IdleTimeoutSec) after 3 chunk(s)", error.Message);
             Assert.Equal("01234567", error.PartialResponse!.Content);
-            Assert.True(outcome.Elapsed >= Fault.ShortIdle, outcome.Elapsed.ToString());
+            Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(250), outcome.Elapsed.ToString());
             await Fault.AssertServerIdleAsync(Server);
         }
 
@@ -126,7 +126,7 @@ namespace QwenPS.Tests.Faults
             FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 4, within: TimeSpan.FromSeconds(5));
 
             Assert.Equal(4, outcome.Failure(QwenErrorIds.ResponseTimeout, QwenErrorCategory.OperationTimeout).Attempts);
-            Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(4 * 300), outcome.Elapsed.ToString());
+            Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(4 * 250), outcome.Elapsed.ToString());
             await Fault.AssertServerIdleAsync(Server);
         }
 
@@ -164,7 +164,7 @@ namespace QwenPS.Tests.Faults
             QwenException error = outcome.Failure(QwenErrorIds.Timeout, QwenErrorCategory.OperationTimeout);
             Assert.Contains("-TimeoutSec", error.Message);
             Assert.NotEmpty(error.PartialResponse!.Content);
-            Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(800), outcome.Elapsed.ToString());
+            Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(700), outcome.Elapsed.ToString());
             await Fault.AssertServerIdleAsync(Server);
         }
 
