@@ -130,9 +130,9 @@ namespace QwenPS.Engine
                         Redact("The service reported an error mid-stream" + (ex.Error.Code != null ? " (" + ex.Error.Code + ")" : string.Empty) + ": " + (ex.Error.Message ?? "no message") + "."),
                         ex)
                     {
-                        ServiceCode = ex.Error.Code,
-                        ServiceType = ex.Error.Type,
-                        RequestId = ex.Error.RequestId,
+                        ServiceCode = RedactOrNull(ex.Error.Code),
+                        ServiceType = RedactOrNull(ex.Error.Type),
+                        RequestId = RedactOrNull(ex.Error.RequestId),
                     };
                 }
                 catch (Exception ex) when (IsTransportFailure(ex) && aggregator.FinishReason == null)

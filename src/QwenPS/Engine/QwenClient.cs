@@ -88,6 +88,16 @@ namespace QwenPS.Engine
                                     "No response from " + request.RequestUri.Host + " within " + Seconds(limit) + " (-IdleTimeoutSec).",
                                     ex) { Target = target, IsTransient = true };
                         }
+                        catch (HttpRequestException ex) when (IsCertificateFailure(ex))
+                        {
+                            // Not transient: the same certificate comes back on every attempt.
+                            error = new QwenException(
+                                QwenErrorIds.ConnectionFailed,
+                                QwenErrorCategory.SecurityError,
+                                Redact("The TLS handshake with " + request.RequestUri.Host + " failed (an untrusted certificate, or no protocol in common): " + Describe(ex) +
+                                    " QwenPS always validates certificates; if a proxy inspects TLS, add its root certificate to this machine's trusted roots."),
+                                ex) { Target = target, IsTransient = false };
+                        }
                         catch (HttpRequestException ex)
                         {
                             error = new QwenException(
@@ -227,7 +237,10 @@ namespace QwenPS.Engine
             }
         }
 
-        internal static string? RequestIdOf(HttpResponseMessage response)
+        /// <summary>The service's request id from the response headers (redacted: it is text the other side chose).</summary>
+        internal string? RequestIdOf(HttpResponseMessage response) => RedactOrNull(RawRequestIdOf(response));
+
+        private static string? RawRequestIdOf(HttpResponseMessage response)
         {
             foreach (string name in new[] { "x-request-id", "x-dashscope-request-id", "request-id" })
             {
@@ -254,6 +267,8 @@ namespace QwenPS.Engine
 
         internal string Redact(string text) => SecretRedactor.Redact(text, _settings.ApiKey.Reveal());
 
+        internal string? RedactOrNull(string? text) => text == null ? null : Redact(text);
+
         internal void Verbose(string message) => _settings.Output.WriteVerbose(Redact(message));
 
         internal void Debug(string message) => _settings.Output.WriteDebug(Redact(message));
@@ -261,6 +276,19 @@ namespace QwenPS.Engine
         internal void Warning(string message) => _settings.Output.WriteWarning(Redact(message));
 
         internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+
+        private static bool IsCertificateFailure(Exception exception)
+        {
+            for (Exception? inner = exception; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The exception's message and its inner ones ("connection refused" is usually inner).</summary>
         internal static string Describe(Exception exception)
