@@ -199,8 +199,9 @@ namespace QwenPS.Engine
             {
                 completion = JsonSerializer.Deserialize(json, WireJsonContext.Default.WireChatCompletion);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
+                // InvalidOperationException: a string that is not valid text (invalid UTF-8, a lone escaped surrogate).
                 throw new QwenException(
                     QwenErrorIds.UnexpectedResponse,
                     QwenErrorCategory.ProtocolError,

@@ -267,8 +267,9 @@ namespace QwenPS.Engine
                     return value;
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
+                // Reported below with a snippet of the body. InvalidOperationException: a string that is not valid text.
             }
 
             throw new QwenException(

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
@@ -179,6 +180,19 @@ namespace QwenPS.Tests.Faults
             Assert.Null(error.ServiceCode);
             Assert.Contains("HTTP 400", error.Message);
             Assert.Contains("upstream rejected the payload", error.Message);
+        }
+
+        [Fact]
+        public async Task An_error_envelope_with_invalid_text_still_reports_its_status()
+        {
+            byte[] body = System.Text.Encoding.UTF8.GetBytes("{\"error\":{\"code\":\"invalid_parameter_error\",\"message\":\"bad \\udc00 and \"}}")
+                .Concat(new byte[] { 0xFF, 0xFE }).ToArray();
+            Server.Enqueue(ServerBehavior.Body(400, body, "application/json"));
+            TestClient test = Fixture.CreateClient();
+
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: Fault.Quick);
+
+            Assert.Equal(400, outcome.Failure(QwenErrorIds.InvalidParameter, QwenErrorCategory.InvalidArgument).StatusCode);
         }
 
         [Fact]

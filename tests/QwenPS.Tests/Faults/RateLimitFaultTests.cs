@@ -162,6 +162,38 @@ namespace QwenPS.Tests.Faults
             Assert.Empty(outcome.Output.Warnings);
         }
 
+        [Theory]
+        [InlineData("retry-after-ms", "1e20")]
+        [InlineData("retry-after-ms", "Infinity")]
+        [InlineData("Retry-After", "1e20")]
+        [InlineData("Retry-After", "99999999999")]
+        [InlineData("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")]
+        public async Task A_Retry_After_too_large_to_represent_fails_at_once_instead_of_overflowing(string header, string value)
+        {
+            Enqueue429(1, (header, value));
+            TestClient test = Fixture.CreateClient();
+
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: Fault.Quick);
+
+            QwenException error = outcome.Failure(QwenErrorIds.RateLimited, QwenErrorCategory.LimitsExceeded);
+            Assert.Equal(TimeSpan.FromDays(1), error.RetryAfter);
+            Assert.Empty(test.Delays);
+        }
+
+        [Theory]
+        [InlineData("-1")]
+        [InlineData("NaN")]
+        [InlineData("soon")]
+        public async Task A_meaningless_Retry_After_falls_back_to_backoff(string value)
+        {
+            Enqueue429(1, ("Retry-After", value), ("retry-after-ms", value));
+            TestClient test = Fixture.CreateClient();
+
+            (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: Fault.Quick).Success();
+
+            Assert.InRange(Assert.Single(test.Delays).TotalSeconds, 0.75, 1.0);
+        }
+
         [Fact]
         public async Task A_retry_wait_longer_than_what_is_left_of_TimeoutSec_is_not_taken()
         {

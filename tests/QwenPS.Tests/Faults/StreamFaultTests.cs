@@ -130,6 +130,20 @@ namespace QwenPS.Tests.Faults
             Assert.Equal("0123", error.PartialResponse!.Content);
         }
 
+        [Theory]
+        [InlineData("escaped lone surrogate")]
+        [InlineData("invalid UTF-8")]
+        public async Task A_string_that_is_not_valid_text_is_MalformedStream_with_what_came_before(string kind)
+        {
+            RawSegment bad = kind == "invalid UTF-8"
+                ? RawSegment.Bytes(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"").Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("\"}}]}\n\n")).ToArray())
+                : RawSegment.Text(Chunk("{\"content\":\"\\ud800\"}"));
+            FaultOutcome outcome = (await RawAsync(RawSegment.Text(Chunk("{\"content\":\"kept\"}")), bad, RawSegment.Text(Chunk("{\"content\":\"x\"}", "stop")))).Verify(Server, requests: 1, within: Fault.Quick);
+
+            QwenException error = outcome.Failure(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError);
+            Assert.Equal("kept", error.PartialResponse!.Content);
+        }
+
         [Fact]
         public async Task Unknown_fields_and_missing_optional_fields_are_tolerated()
         {
