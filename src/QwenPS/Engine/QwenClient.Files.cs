@@ -37,8 +37,8 @@ namespace QwenPS.Engine
 
             void Report(long sent)
             {
-                // The first piece is always reported (a TimeSpan.MinValue start overflowed "now - last" here,
-                // failing every upload bigger than one 80 KB read).
+                // The first and the last read are always reported, others at most once per interval. (Not
+                // TimeSpan.MinValue as "never": now - MinValue overflows, which failed every upload bigger than one read.)
                 TimeSpan now = throttle.Elapsed;
                 if (sent < length && lastReport.HasValue && now - lastReport.Value < _settings.ProgressInterval)
                 {
