@@ -101,7 +101,11 @@ namespace QwenPS.Tests.Faults
         {
             if (server != null)
             {
-                Assert.Equal(requests, server.Requests.Count);
+                IReadOnlyList<RecordedRequest> seen = server.Requests;
+                Assert.True(
+                    requests == seen.Count,
+                    "Expected " + requests + " request(s), the server saw " + seen.Count + ": " + string.Join("; ", seen) +
+                    ". Warnings: " + string.Join(" | ", Output.Warnings) + ". Outcome: " + (Error?.Message ?? "success"));
             }
 
             Assert.True(Elapsed < within, "The call took " + Elapsed.TotalMilliseconds + " ms; the bound is " + within.TotalMilliseconds + " ms.");
