@@ -263,7 +263,7 @@ public sealed class DashScopeTestServer : IAsyncDisposable
             if (RequestRecorder.IsMultipart(context.Request))
             {
                 // Streamed (hashed, not buffered) before any behaviour, so retried uploads can be compared by SHA-256.
-                upload = await MultipartUpload.ReadAsync(context.Request, Files.MaxKeptBytes, aborted.Token).ConfigureAwait(false);
+                upload = await MultipartUpload.ReadAsync(context.Request, Files.MaxKeptBytes, Files.UploadPieceDelay, aborted.Token).ConfigureAwait(false);
                 record.Upload = upload.Info;
             }
 

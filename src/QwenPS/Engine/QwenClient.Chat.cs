@@ -56,7 +56,7 @@ namespace QwenPS.Engine
 
                 if (IsMediaType(mediaType, "application/json") || (!request.Stream && mediaType == null))
                 {
-                    byte[] json = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                    byte[] json = await ReadBodyAsync(response, MaxJsonBodyBytes, request.Model, deadline, cancellationToken).ConfigureAwait(false);
                     QwenChatResponse completed = ParseCompletion(json, request, requestId);
                     if (request.Stream)
                     {
@@ -130,9 +130,9 @@ namespace QwenPS.Engine
                         Redact("The service reported an error mid-stream" + (ex.Error.Code != null ? " (" + ex.Error.Code + ")" : string.Empty) + ": " + (ex.Error.Message ?? "no message") + "."),
                         ex)
                     {
-                        ServiceCode = ex.Error.Code,
-                        ServiceType = ex.Error.Type,
-                        RequestId = ex.Error.RequestId,
+                        ServiceCode = RedactOrNull(ex.Error.Code),
+                        ServiceType = RedactOrNull(ex.Error.Type),
+                        RequestId = RedactOrNull(ex.Error.RequestId),
                     };
                 }
                 catch (Exception ex) when (IsTransportFailure(ex) && aggregator.FinishReason == null)
@@ -199,8 +199,9 @@ namespace QwenPS.Engine
             {
                 completion = JsonSerializer.Deserialize(json, WireJsonContext.Default.WireChatCompletion);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
+                // InvalidOperationException: a string that is not valid text (invalid UTF-8, a lone escaped surrogate).
                 throw new QwenException(
                     QwenErrorIds.UnexpectedResponse,
                     QwenErrorCategory.ProtocolError,
@@ -245,7 +246,7 @@ namespace QwenPS.Engine
                 completion.Model,
                 completion.Id,
                 requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),
-                completion.Created.HasValue ? DateTimeOffset.FromUnixTimeSeconds(completion.Created.Value) : (DateTimeOffset?)null,
+                UnixTime.FromSeconds(completion.Created),
                 toolCalls,
                 request.Messages,
                 incomplete: false);
@@ -279,7 +280,7 @@ namespace QwenPS.Engine
             byte[] body;
             try
             {
-                body = await ReadBodyAsync(response, MaxErrorBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                body = await ReadBodyAsync(response, MaxErrorBodyBytes, target, deadline, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
             {

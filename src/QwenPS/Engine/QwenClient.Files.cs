@@ -33,12 +33,14 @@ namespace QwenPS.Engine
             int activityId = Interlocked.Increment(ref _nextActivityId);
             string activity = "Uploading " + name;
             var throttle = Stopwatch.StartNew();
-            TimeSpan lastReport = TimeSpan.MinValue;
+            TimeSpan? lastReport = null;
 
             void Report(long sent)
             {
+                // The first and the last read are always reported, others at most once per interval. (Not
+                // TimeSpan.MinValue as "never": now - MinValue overflows, which failed every upload bigger than one read.)
                 TimeSpan now = throttle.Elapsed;
-                if (sent < length && now - lastReport < _settings.ProgressInterval)
+                if (sent < length && lastReport.HasValue && now - lastReport.Value < _settings.ProgressInterval)
                 {
                     return;
                 }
@@ -55,7 +57,7 @@ namespace QwenPS.Engine
 
             HttpRequestMessage Create()
             {
-                var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+                FileStream file = OpenForUpload(path);
                 var fileContent = new StreamContent(new ProgressStream(file, Report), 81920);
                 fileContent.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 fileContent.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
@@ -84,6 +86,23 @@ namespace QwenPS.Engine
             finally
             {
                 _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Done", 100, completed: true));
+            }
+        }
+
+        /// <summary>Opens the file for one attempt; a file that vanished or cannot be read since the checks is a clear error.</summary>
+        private static FileStream OpenForUpload(string path)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' does not exist.", ex) { Target = path };
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not open '" + path + "' to upload it: " + ex.Message, ex) { Target = path };
             }
         }
 
@@ -166,8 +185,13 @@ namespace QwenPS.Engine
             string activity = "Waiting for " + (file.FileName ?? file.Id) + " to be processed";
             QwenFileInfo current = file;
             int poll = 0;
+
+            // The timeout bounds the polls themselves too: a status request that hangs (each may wait up to
+            // -IdleTimeoutSec, with retries) must not stretch -ProcessingTimeoutSec.
+            var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
+                budget.CancelAfter(timeout);
                 while (true)
                 {
                     if (IsProcessed(current.Status))
@@ -189,27 +213,39 @@ namespace QwenPS.Engine
                     TimeSpan wait = poll == 1 ? TimeSpan.Zero : _settings.PollInterval(poll - 1);
                     if (clock.Elapsed + wait > timeout)
                     {
-                        throw new QwenException(
-                            QwenErrorIds.FileProcessingTimeout,
-                            QwenErrorCategory.OperationTimeout,
-                            "DashScope was still processing " + current.Id + " after " + Seconds(clock.Elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ").") { Target = current.Id };
+                        throw ProcessingTimeout(current, clock.Elapsed, timeout);
                     }
 
                     _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Status: " + (current.Status ?? "unknown") + ", " + Seconds(clock.Elapsed), -1, completed: false));
-                    if (wait > TimeSpan.Zero)
+                    try
                     {
-                        await _settings.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await _settings.Delay(wait, budget.Token).ConfigureAwait(false);
+                        }
+
+                        current = await GetFileAsync(current.Id, budget.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw ProcessingTimeout(current, clock.Elapsed, timeout);
                     }
 
-                    current = await GetFileAsync(current.Id, cancellationToken).ConfigureAwait(false);
                     Verbose(current.Id + " status: " + current.Status + ".");
                 }
             }
             finally
             {
+                budget.Dispose();
                 _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Done", 100, completed: true));
             }
         }
+
+        private static QwenException ProcessingTimeout(QwenFileInfo file, TimeSpan elapsed, TimeSpan timeout) =>
+            new QwenException(
+                QwenErrorIds.FileProcessingTimeout,
+                QwenErrorCategory.OperationTimeout,
+                "DashScope was still processing " + file.Id + " after " + Seconds(elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ").") { Target = file.Id };
 
         private static bool IsProcessed(string? status) => string.Equals(status, "processed", StringComparison.OrdinalIgnoreCase);
 
@@ -222,7 +258,7 @@ namespace QwenPS.Engine
         private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, object target, Deadline deadline, CancellationToken cancellationToken)
             where T : class
         {
-            byte[] body = await ReadBodyAsync(response, MaxJsonBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+            byte[] body = await ReadBodyAsync(response, MaxJsonBodyBytes, target, deadline, cancellationToken).ConfigureAwait(false);
             try
             {
                 T? value = body.Length == 0 ? null : JsonSerializer.Deserialize(body, type);
@@ -231,8 +267,9 @@ namespace QwenPS.Engine
                     return value;
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
+                // Reported below with a snippet of the body. InvalidOperationException: a string that is not valid text.
             }
 
             throw new QwenException(
@@ -264,7 +301,7 @@ namespace QwenPS.Engine
                 file.Purpose,
                 file.Status,
                 details,
-                file.CreatedAt.HasValue ? DateTimeOffset.FromUnixTimeSeconds(file.CreatedAt.Value) : (DateTimeOffset?)null);
+                UnixTime.FromSeconds(file.CreatedAt));
         }
     }
 }

@@ -62,8 +62,9 @@ namespace QwenPS.Engine
                     HttpResponseMessage? response = null;
                     using (var headerTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
-                        TimeSpan limit = deadline.Cap(_settings.IdleTimeout);
-                        if (limit <= TimeSpan.Zero)
+                        // Whether a timeout here is the budget's is decided now (see Deadline.Cap).
+                        TimeSpan limit = deadline.Cap(_settings.IdleTimeout, out bool budgetLimited);
+                        if (Deadline.IsSpent(limit))
                         {
                             throw TimeoutError(target, attempt);
                         }
@@ -79,13 +80,23 @@ namespace QwenPS.Engine
                         }
                         catch (OperationCanceledException ex)
                         {
-                            error = deadline.Expired
+                            error = budgetLimited || deadline.Expired
                                 ? TimeoutError(target, attempt)
                                 : new QwenException(
                                     QwenErrorIds.ResponseTimeout,
                                     QwenErrorCategory.OperationTimeout,
                                     "No response from " + request.RequestUri.Host + " within " + Seconds(limit) + " (-IdleTimeoutSec).",
-                                    ex) { Target = target, IsTransient = !deadline.Expired };
+                                    ex) { Target = target, IsTransient = true };
+                        }
+                        catch (HttpRequestException ex) when (IsCertificateFailure(ex))
+                        {
+                            // Not transient: the same certificate comes back on every attempt.
+                            error = new QwenException(
+                                QwenErrorIds.ConnectionFailed,
+                                QwenErrorCategory.SecurityError,
+                                Redact("The TLS handshake with " + request.RequestUri.Host + " failed (an untrusted certificate, or no protocol in common): " + Describe(ex) +
+                                    " QwenPS always validates certificates; if a proxy inspects TLS, add its root certificate to this machine's trusted roots."),
+                                ex) { Target = target, IsTransient = false };
                         }
                         catch (HttpRequestException ex)
                         {
@@ -153,7 +164,7 @@ namespace QwenPS.Engine
             byte[] body;
             try
             {
-                body = await ReadBodyAsync(response, MaxErrorBodyBytes, deadline, cancellationToken).ConfigureAwait(false);
+                body = await ReadBodyAsync(response, MaxErrorBodyBytes, target, deadline, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
             {
@@ -174,30 +185,62 @@ namespace QwenPS.Engine
             return error;
         }
 
-        /// <summary>Reads a whole body, at most <paramref name="limit"/> bytes, under the idle timeout.</summary>
-        internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int limit, Deadline deadline, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads a whole body, at most <paramref name="limit"/> bytes, under the idle timeout and the total budget.
+        /// A body that goes silent or breaks after the headers ends in one <see cref="QwenException"/>
+        /// (IdleTimeout, Timeout or StreamInterrupted), never retried: the headers already said how it went.
+        /// </summary>
+        internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int limit, object? target, Deadline deadline, CancellationToken cancellationToken)
         {
-            Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
             using (var copy = new MemoryStream())
             {
-                byte[] buffer = new byte[16 * 1024];
-                int read;
-                while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                try
                 {
-                    if (copy.Length + read > limit)
+                    Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                    using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
                     {
-                        throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.");
-                    }
+                        byte[] buffer = new byte[16 * 1024];
+                        int read;
+                        while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                        {
+                            if (copy.Length + read > limit)
+                            {
+                                throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.") { Target = target, RequestId = RequestIdOf(response) };
+                            }
 
-                    copy.Write(buffer, 0, read);
+                            copy.Write(buffer, 0, read);
+                        }
+                    }
+                }
+                catch (ReadTimeoutException ex)
+                {
+                    QwenException error = ex.Idle
+                        ? new QwenException(
+                            QwenErrorIds.IdleTimeout,
+                            QwenErrorCategory.OperationTimeout,
+                            "The response went silent for " + Seconds(_settings.IdleTimeout) + " (-IdleTimeoutSec) after " + copy.Length + " byte(s).",
+                            ex) { Target = target }
+                        : TimeoutError(target, 1);
+                    error.RequestId = RequestIdOf(response);
+                    throw error;
+                }
+                catch (Exception ex) when (IsTransportFailure(ex))
+                {
+                    throw new QwenException(
+                        QwenErrorIds.StreamInterrupted,
+                        QwenErrorCategory.ConnectionError,
+                        Redact("The response broke after " + copy.Length + " byte(s): " + Describe(ex)),
+                        ex) { Target = target, RequestId = RequestIdOf(response) };
                 }
 
                 return copy.ToArray();
             }
         }
 
-        internal static string? RequestIdOf(HttpResponseMessage response)
+        /// <summary>The service's request id from the response headers (redacted: it is text the other side chose).</summary>
+        internal string? RequestIdOf(HttpResponseMessage response) => RedactOrNull(RawRequestIdOf(response));
+
+        private static string? RawRequestIdOf(HttpResponseMessage response)
         {
             foreach (string name in new[] { "x-request-id", "x-dashscope-request-id", "request-id" })
             {
@@ -224,6 +267,8 @@ namespace QwenPS.Engine
 
         internal string Redact(string text) => SecretRedactor.Redact(text, _settings.ApiKey.Reveal());
 
+        internal string? RedactOrNull(string? text) => text == null ? null : Redact(text);
+
         internal void Verbose(string message) => _settings.Output.WriteVerbose(Redact(message));
 
         internal void Debug(string message) => _settings.Output.WriteDebug(Redact(message));
@@ -231,6 +276,19 @@ namespace QwenPS.Engine
         internal void Warning(string message) => _settings.Output.WriteWarning(Redact(message));
 
         internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+
+        private static bool IsCertificateFailure(Exception exception)
+        {
+            for (Exception? inner = exception; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The exception's message and its inner ones ("connection refused" is usually inner).</summary>
         internal static string Describe(Exception exception)

@@ -38,16 +38,19 @@ namespace QwenPS.Errors
                 message += " (request id " + effectiveRequestId + ")";
             }
 
+            // The service's fields are text it sent back: a proxy or a buggy gateway can echo the key in any of them.
             return new QwenException(id, category, SecretRedactor.Redact(message, apiKey))
             {
                 StatusCode = status,
-                ServiceCode = code,
-                ServiceType = error?.Type,
-                RequestId = effectiveRequestId,
+                ServiceCode = RedactOrNull(code, apiKey),
+                ServiceType = RedactOrNull(error?.Type, apiKey),
+                RequestId = RedactOrNull(effectiveRequestId, apiKey),
                 Target = target,
                 IsTransient = transient,
             };
         }
+
+        internal static string? RedactOrNull(string? text, string? apiKey) => text == null ? null : SecretRedactor.Redact(text, apiKey);
 
         internal static (string Id, QwenErrorCategory Category, bool Transient) Classify(int status, string? code, string? message)
         {

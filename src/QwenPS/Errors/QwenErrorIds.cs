@@ -12,6 +12,7 @@ namespace QwenPS
         public const string FileEmpty = "FileEmpty";
         public const string FileTooLarge = "FileTooLarge";
         public const string UnsupportedFileType = "UnsupportedFileType";
+        public const string FileReadFailed = "FileReadFailed";
 
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";

@@ -32,8 +32,9 @@ namespace QwenPS.Errors
                     return FromElement(document!.RootElement);
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
+                // InvalidOperationException: a string that is not valid UTF-8/UTF-16 (read lazily by GetString).
                 return null;
             }
         }

@@ -37,20 +37,28 @@ namespace QwenPS.Http
         }
 
         /// <summary>The shorter of <paramref name="limit"/> and the time left.</summary>
-        public TimeSpan Cap(TimeSpan limit)
+        public TimeSpan Cap(TimeSpan limit) => Cap(limit, out _);
+
+        /// <summary>
+        /// The shorter of <paramref name="limit"/> (<see cref="Timeout.InfiniteTimeSpan"/> for none) and the time
+        /// left. <paramref name="budgetLimited"/> says the time left won, so a wait that then times out ran out of
+        /// budget: callers decide this up front, because a timer may fire a little before <see cref="Expired"/>
+        /// turns true on this clock.
+        /// </summary>
+        public TimeSpan Cap(TimeSpan limit, out bool budgetLimited)
         {
             TimeSpan remaining = Remaining;
             if (remaining == Timeout.InfiniteTimeSpan)
             {
+                budgetLimited = false;
                 return limit;
             }
 
-            if (limit == Timeout.InfiniteTimeSpan)
-            {
-                return remaining;
-            }
-
-            return remaining < limit ? remaining : limit;
+            budgetLimited = limit == Timeout.InfiniteTimeSpan || remaining < limit;
+            return budgetLimited ? remaining : limit;
         }
+
+        /// <summary>True when a wait capped by <see cref="Cap(TimeSpan, out bool)"/> has no time at all.</summary>
+        public static bool IsSpent(TimeSpan cappedLimit) => cappedLimit != Timeout.InfiniteTimeSpan && cappedLimit <= TimeSpan.Zero;
     }
 }

@@ -34,8 +34,10 @@ namespace QwenPS.Http
         {
             cancellationToken.ThrowIfCancellationRequested();
             _stop.ThrowIfCancellationRequested();
-            TimeSpan limit = _deadline.Cap(_idle);
-            if (limit <= TimeSpan.Zero)
+            // Whether this wait is cut short by the budget rather than the idle timeout is decided here, not
+            // when the timer fires: a timer may fire a little before the deadline's own clock says it expired.
+            TimeSpan limit = _deadline.Cap(_idle, out bool budgetLimited);
+            if (Deadline.IsSpent(limit))
             {
                 throw new ReadTimeoutException(idle: false);
             }
@@ -50,7 +52,7 @@ namespace QwenPS.Http
             catch (Exception) when (_timer.IsCancellationRequested || _stop.IsCancellationRequested)
             {
                 _stop.ThrowIfCancellationRequested();
-                throw new ReadTimeoutException(idle: !_deadline.Expired);
+                throw new ReadTimeoutException(idle: !budgetLimited && !_deadline.Expired);
             }
         }
 

@@ -55,6 +55,10 @@ namespace QwenPS.Http
             return TimeSpan.FromMilliseconds(capped * jitter);
         }
 
+        /// <summary>Longer waits than this are read as this (anything over <see cref="MaxRetryAfter"/> fails at once anyway),
+        /// so "1e20" or "Infinity" in a header cannot overflow a TimeSpan.</summary>
+        internal static readonly TimeSpan LongestParsed = TimeSpan.FromDays(1);
+
         /// <summary>
         /// Reads <c>retry-after-ms</c> (milliseconds, DashScope's SDK honours it first), then <c>Retry-After</c>
         /// as seconds or as an HTTP date relative to <paramref name="now"/>.
@@ -67,7 +71,7 @@ namespace QwenPS.Http
                 {
                     if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0)
                     {
-                        return TimeSpan.FromMilliseconds(ms);
+                        return ms >= LongestParsed.TotalMilliseconds ? LongestParsed : TimeSpan.FromMilliseconds(ms);
                     }
                 }
             }
@@ -77,13 +81,13 @@ namespace QwenPS.Http
             {
                 if (retryAfter.Delta.HasValue)
                 {
-                    return retryAfter.Delta.Value;
+                    return retryAfter.Delta.Value > LongestParsed ? LongestParsed : retryAfter.Delta.Value;
                 }
 
                 if (retryAfter.Date.HasValue)
                 {
                     TimeSpan until = retryAfter.Date.Value - now;
-                    return until < TimeSpan.Zero ? TimeSpan.Zero : until;
+                    return until < TimeSpan.Zero ? TimeSpan.Zero : until > LongestParsed ? LongestParsed : until;
                 }
             }
             else if (headers.TryGetValues("Retry-After", out var raw))
@@ -93,7 +97,7 @@ namespace QwenPS.Http
                 {
                     if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
                     {
-                        return TimeSpan.FromSeconds(seconds);
+                        return seconds >= LongestParsed.TotalSeconds ? LongestParsed : TimeSpan.FromSeconds(seconds);
                     }
                 }
             }

@@ -105,7 +105,7 @@ namespace QwenPS.Streaming
                 Model,
                 Id,
                 requestId ?? RequestIds.FromCompletionId(Id),
-                Created.HasValue ? DateTimeOffset.FromUnixTimeSeconds(Created.Value) : (DateTimeOffset?)null,
+                UnixTime.FromSeconds(Created),
                 BuildToolCalls(),
                 sentMessages,
                 incomplete);
@@ -163,11 +163,12 @@ namespace QwenPS.Streaming
         }
     }
 
-    /// <summary>A stream chunk carried an <c>error</c> object instead of a delta.</summary>
+    /// <summary>A stream chunk carried an <c>error</c> object instead of a delta. The message is fixed: the service's
+    /// own text is unredacted here, and this exception ends up as an inner exception, whose text is shown.</summary>
     internal sealed class StreamErrorException : Exception
     {
         public StreamErrorException(ServiceError error)
-            : base(error.Message ?? error.Code ?? "The stream reported an error.")
+            : base("A stream chunk carried an error object.")
         {
             Error = error;
         }

@@ -17,6 +17,20 @@ namespace QwenPS.Wire
         /// <param name="readHeader">Whether id, model and created are still wanted (only from the first chunk).</param>
         public static void Decode(ReadOnlySpan<byte> json, ChatChunk chunk, bool readHeader)
         {
+            try
+            {
+                DecodeCore(json, chunk, readHeader);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Utf8JsonReader validates string contents only when they are read: invalid UTF-8, or an escaped lone
+                // surrogate ("\ud800"), surfaces as InvalidOperationException from GetString. It is bad JSON all the same.
+                throw new JsonException("The stream chunk has a string that is not valid text: " + ex.Message, ex);
+            }
+        }
+
+        private static void DecodeCore(ReadOnlySpan<byte> json, ChatChunk chunk, bool readHeader)
+        {
             chunk.Reset();
             var reader = new Utf8JsonReader(json, Options);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)

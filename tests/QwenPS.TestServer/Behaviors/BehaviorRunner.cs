@@ -61,7 +61,7 @@ internal static class BehaviorRunner
     private static async Task RawStreamAsync(ApiCall call, RawStreamBehavior raw)
     {
         var sse = new SseWriter(call.Context.Response, crLf: false, noSpaceAfterColon: false, call.Aborted);
-        await SseWriter.StartAsync(call.Context.Response, "text/event-stream", call.Aborted).ConfigureAwait(false);
+        await SseWriter.StartAsync(call.Context.Response, raw.StatusCode, raw.ContentType, call.Aborted).ConfigureAwait(false);
         foreach (RawSegment segment in raw.Segments)
         {
             switch (segment.Kind)

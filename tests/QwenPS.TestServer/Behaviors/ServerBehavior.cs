@@ -68,6 +68,12 @@ public abstract record ServerBehavior
     public static ServerBehavior RawStream(params RawSegment[] segments)
         => new RawStreamBehavior(segments.ToArray());
 
+    /// <summary>Any status and Content-Type (null = no Content-Type header), sent at once without a Content-Length,
+    /// then the segments in order, each written and flushed on its own: a JSON or error body that stalls or breaks
+    /// halfway, a body that trickles in.</summary>
+    public static ServerBehavior RawBody(int status, string? contentType, params RawSegment[] segments)
+        => new RawStreamBehavior(segments.ToArray()) { StatusCode = status, ContentType = contentType };
+
     /// <summary>A normal chat reply (stream or not, as the request asked) with these texts. Request validation
     /// (model, stream-only models, fileid://) is skipped. PathFilter defaults to "/chat/completions".</summary>
     public static ServerBehavior Reply(ChatReply reply)
@@ -120,7 +126,12 @@ internal sealed record ResetBehavior : ServerBehavior;
 
 internal sealed record StreamBehavior(StreamOptions Options) : ServerBehavior;
 
-internal sealed record RawStreamBehavior(IReadOnlyList<RawSegment> Segments) : ServerBehavior;
+internal sealed record RawStreamBehavior(IReadOnlyList<RawSegment> Segments) : ServerBehavior
+{
+    public int StatusCode { get; init; } = 200;
+
+    public string? ContentType { get; init; } = "text/event-stream";
+}
 
 internal sealed record ReplyBehavior(ChatReply Value) : ServerBehavior;
 

@@ -28,10 +28,18 @@ internal sealed class SseWriter
     }
 
     /// <summary>Sends status 200 and the headers right away, so the client sees the response start before any delay.</summary>
-    public static async Task StartAsync(HttpResponse response, string contentType, CancellationToken cancellationToken)
+    public static Task StartAsync(HttpResponse response, string contentType, CancellationToken cancellationToken)
+        => StartAsync(response, 200, contentType, cancellationToken);
+
+    /// <summary>Sends the status and headers right away (null <paramref name="contentType"/> = no Content-Type header).</summary>
+    public static async Task StartAsync(HttpResponse response, int status, string? contentType, CancellationToken cancellationToken)
     {
-        response.StatusCode = 200;
-        response.ContentType = contentType;
+        response.StatusCode = status;
+        if (contentType is not null)
+        {
+            response.ContentType = contentType;
+        }
+
         response.Headers.CacheControl = "no-cache";
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);

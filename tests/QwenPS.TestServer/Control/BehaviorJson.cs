@@ -73,10 +73,11 @@ internal static class BehaviorJson
             "reset" => ServerBehavior.ResetBeforeHeaders(),
             "stream" => ServerBehavior.Stream(ParseStreamOptions(spec)),
             "rawstream" => ServerBehavior.RawStream(ParseSegments(spec)),
+            "rawbody" => ServerBehavior.RawBody(spec.Int("status") ?? 200, spec.String("contentType"), ParseSegments(spec)),
             "reply" => ServerBehavior.Reply(ParseReply(spec.Element("reply") ?? throw new BehaviorSpecException("'reply' is required for kind 'reply'."))),
             "status" => ServerBehavior.Status(spec.RequiredInt("status"), spec.Headers("headers")),
             _ => throw new BehaviorSpecException(
-                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, reply, status."),
+                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status."),
         };
 
         // "path"/"method" present (even as null) override the factory defaults.
@@ -145,7 +146,7 @@ internal static class BehaviorJson
 
     private static RawSegment[] ParseSegments(Spec spec)
     {
-        JsonElement segments = spec.Element("segments") ?? throw new BehaviorSpecException("'segments' is required for kind 'rawStream'.");
+        JsonElement segments = spec.Element("segments") ?? throw new BehaviorSpecException("'segments' is required for kinds 'rawStream' and 'rawBody'.");
         if (segments.ValueKind != JsonValueKind.Array)
         {
             throw new BehaviorSpecException("'segments' must be an array.");

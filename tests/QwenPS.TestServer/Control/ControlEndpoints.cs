@@ -117,6 +117,9 @@ internal static class ControlEndpoints
                 case "maxkeptbytes":
                     server.Files.MaxKeptBytes = value.GetInt64();
                     break;
+                case "uploadpiecedelayms":
+                    server.Files.UploadPieceDelay = TimeSpan.FromMilliseconds(value.GetInt32());
+                    break;
                 default:
                     throw new BehaviorSpecException("Unknown config property: " + property.Name + ".");
             }
@@ -129,6 +132,7 @@ internal static class ControlEndpoints
             json.WriteString("finalStatus", server.Files.FinalStatus);
             json.WriteString("finalStatusDetails", server.Files.FinalStatusDetails);
             json.WriteNumber("maxKeptBytes", server.Files.MaxKeptBytes);
+            json.WriteNumber("uploadPieceDelayMs", (int)server.Files.UploadPieceDelay.TotalMilliseconds);
         })).ConfigureAwait(false);
     }
 

@@ -22,6 +22,7 @@ public sealed class FileStore
     private string _finalStatus = "processed";
     private string? _finalStatusDetails;
     private long _maxKeptBytes = DefaultMaxKeptBytes;
+    private TimeSpan _uploadPieceDelay;
 
     /// <summary>GET /files/{id} polls before a "processing" file takes <see cref="FinalStatus"/>. Default 1: the first GET
     /// already returns the final status. 0: final at upload. int.MaxValue: never. Read at poll time.</summary>
@@ -50,6 +51,14 @@ public sealed class FileStore
     {
         get { lock (_gate) { return _maxKeptBytes; } }
         set { lock (_gate) { _maxKeptBytes = Math.Max(0, value); } }
+    }
+
+    /// <summary>A pause after each 64 KB piece of an uploaded file is read (default none): a slow link, so that an upload
+    /// is still under way when a test stops it. Kestrel's back-pressure makes the client wait too.</summary>
+    public TimeSpan UploadPieceDelay
+    {
+        get { lock (_gate) { return _uploadPieceDelay; } }
+        set { lock (_gate) { _uploadPieceDelay = value < TimeSpan.Zero ? TimeSpan.Zero : value; } }
     }
 
     public int Count
@@ -122,7 +131,7 @@ public sealed class FileStore
         }
     }
 
-    /// <summary>Restores ProcessingPolls, FinalStatus, FinalStatusDetails and MaxKeptBytes to their defaults.</summary>
+    /// <summary>Restores ProcessingPolls, FinalStatus, FinalStatusDetails, MaxKeptBytes and UploadPieceDelay to their defaults.</summary>
     public void ResetSettings()
     {
         lock (_gate)
@@ -131,6 +140,7 @@ public sealed class FileStore
             _finalStatus = "processed";
             _finalStatusDetails = null;
             _maxKeptBytes = DefaultMaxKeptBytes;
+            _uploadPieceDelay = TimeSpan.Zero;
         }
     }
 

@@ -36,7 +36,7 @@ internal static class MultipartUpload
     private const int BufferSize = 64 * 1024;
     private const int MaxFieldBytes = 1024 * 1024;
 
-    public static async Task<UploadResult> ReadAsync(HttpRequest request, long maxKeptBytes, CancellationToken cancellationToken)
+    public static async Task<UploadResult> ReadAsync(HttpRequest request, long maxKeptBytes, TimeSpan pieceDelay, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
@@ -76,7 +76,7 @@ internal static class MultipartUpload
                     // filename* (RFC 5987, what .NET's HttpClient adds for non-ASCII names) wins over filename.
                     fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.ToString() : disposition.FileName.ToString();
                     fileContentType = section.ContentType;
-                    (length, sha256, content) = await HashAsync(section.Body, buffer, maxKeptBytes, cancellationToken).ConfigureAwait(false);
+                    (length, sha256, content) = await HashAsync(section.Body, buffer, maxKeptBytes, pieceDelay, cancellationToken).ConfigureAwait(false);
                 }
                 else if (isFilePart || name == "file")
                 {
@@ -105,7 +105,7 @@ internal static class MultipartUpload
     }
 
     private static async Task<(long Length, string Sha256, byte[]? Content)> HashAsync(Stream body, byte[] buffer, long maxKeptBytes,
-        CancellationToken cancellationToken)
+        TimeSpan pieceDelay, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         MemoryStream? kept = maxKeptBytes > 0 ? new MemoryStream() : null;
@@ -117,6 +117,11 @@ internal static class MultipartUpload
             {
                 hash.AppendData(buffer, 0, read);
                 length += read;
+                if (pieceDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(pieceDelay, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (kept is not null)
                 {
                     if (length > maxKeptBytes)

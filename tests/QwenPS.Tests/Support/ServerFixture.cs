@@ -11,10 +11,23 @@ using Xunit;
 namespace QwenPS.Tests.Support
 {
     /// <summary>One local DashScope-compatible server per test class; each test resets it.</summary>
-    public sealed class ServerFixture : IAsyncLifetime
+    public class ServerFixture : IAsyncLifetime
     {
         /// <summary>A key shaped like a real one, so leak checks also catch pattern-based redaction gaps.</summary>
         public const string TestKey = "sk-canary0123456789abcdef";
+
+        public ServerFixture()
+            : this(TestKey)
+        {
+        }
+
+        protected ServerFixture(string key)
+        {
+            Key = key;
+        }
+
+        /// <summary>The key the server expects and <see cref="CreateClient"/> sends by default.</summary>
+        public string Key { get; }
 
         public DashScopeTestServer Server { get; private set; } = null!;
 
@@ -23,7 +36,7 @@ namespace QwenPS.Tests.Support
 
         public async Task InitializeAsync()
         {
-            Server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = TestKey });
+            Server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = Key });
         }
 
         public async Task DisposeAsync()
@@ -32,11 +45,15 @@ namespace QwenPS.Tests.Support
             await Server.DisposeAsync();
         }
 
-        internal TestClient CreateClient(Action<QwenClientSettings>? configure = null, string key = TestKey)
+        internal TestClient CreateClient(Action<QwenClientSettings>? configure = null, string? key = null) =>
+            CreateClient(Http, Server.BaseUri, key ?? Key, configure);
+
+        /// <summary>A client for any endpoint and HttpClient (a closed port, a wrapped handler, a TLS listener).</summary>
+        internal static TestClient CreateClient(HttpClient http, Uri baseUri, string key, Action<QwenClientSettings>? configure = null)
         {
             var output = new CollectingOutput();
             var delays = new List<TimeSpan>();
-            var settings = new QwenClientSettings(Http, Server.BaseUri, ApiKey.Resolve(null, null, name => name == ApiKey.EnvironmentVariable ? key : null), output)
+            var settings = new QwenClientSettings(http, baseUri, ApiKey.Resolve(null, null, name => name == ApiKey.EnvironmentVariable ? key : null), output)
             {
                 Retry = new RetryPolicy(3, new Random(3)),
                 IdleTimeout = TimeSpan.FromSeconds(10),
