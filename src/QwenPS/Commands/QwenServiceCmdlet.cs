@@ -71,12 +71,14 @@ namespace QwenPS.Commands
             var retry = new RetryPolicy(MaxRetry);
             TimeSpan idle = TimeSpan.FromSeconds(IdleTimeoutSec);
             TimeSpan? total = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
+            var commandDeadline = new Deadline(total);
             WriteVerbose("Endpoint " + baseUri + ", key from " + key.Source + ".");
             return output => new QwenClient(new QwenClientSettings(http, baseUri, key, output)
             {
                 Retry = retry,
                 IdleTimeout = idle,
                 TotalTimeout = total,
+                CommandDeadline = commandDeadline,
             });
         }
 

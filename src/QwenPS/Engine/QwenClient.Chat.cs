@@ -25,7 +25,7 @@ namespace QwenPS.Engine
         /// </summary>
         public async Task<QwenChatResponse> ChatAsync(ChatRequest request, Action<object>? onRecord, CancellationToken cancellationToken)
         {
-            var deadline = new Deadline(_settings.TotalTimeout);
+            Deadline deadline = _deadline;
             byte[] body = ChatRequestWriter.Write(request);
             Uri uri = Endpoint("/chat/completions");
             Verbose(string.Format(

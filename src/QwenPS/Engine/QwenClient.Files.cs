@@ -29,7 +29,7 @@ namespace QwenPS.Engine
         {
             long length = FileUploadRules.Check(path);
             string name = Path.GetFileName(path);
-            var deadline = new Deadline(_settings.TotalTimeout);
+            Deadline deadline = _deadline;
             int activityId = Interlocked.Increment(ref _nextActivityId);
             string activity = "Uploading " + name;
             var throttle = Stopwatch.StartNew();
@@ -108,7 +108,7 @@ namespace QwenPS.Engine
 
         public async Task<QwenFileInfo> GetFileAsync(string fileId, CancellationToken cancellationToken)
         {
-            var deadline = new Deadline(_settings.TotalTimeout);
+            Deadline deadline = _deadline;
             Uri uri = Endpoint("/files/" + Uri.EscapeDataString(fileId));
             using (HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), fileId, deadline, cancellationToken).ConfigureAwait(false))
             {
@@ -119,7 +119,7 @@ namespace QwenPS.Engine
         /// <summary>Lists files, following <c>has_more</c> pages; <paramref name="onFile"/> gets each as it is read.</summary>
         public async Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken)
         {
-            var deadline = new Deadline(_settings.TotalTimeout);
+            Deadline deadline = _deadline;
             string? after = null;
             while (true)
             {
@@ -160,7 +160,7 @@ namespace QwenPS.Engine
 
         public async Task DeleteFileAsync(string fileId, CancellationToken cancellationToken)
         {
-            var deadline = new Deadline(_settings.TotalTimeout);
+            Deadline deadline = _deadline;
             Uri uri = Endpoint("/files/" + Uri.EscapeDataString(fileId));
             using (HttpResponseMessage response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, uri), fileId, deadline, cancellationToken).ConfigureAwait(false))
             {

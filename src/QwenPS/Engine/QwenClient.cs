@@ -27,9 +27,13 @@ namespace QwenPS.Engine
 
         private readonly QwenClientSettings _settings;
 
+        // One budget (-TimeoutSec) for everything this client does for its command.
+        private readonly Deadline _deadline;
+
         public QwenClient(QwenClientSettings settings)
         {
             _settings = settings;
+            _deadline = settings.CommandDeadline ?? new Deadline(settings.TotalTimeout);
         }
 
         public QwenClientSettings Settings => _settings;

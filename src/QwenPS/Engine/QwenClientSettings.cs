@@ -35,6 +35,12 @@ namespace QwenPS.Engine
         /// <summary>The whole command's budget, retries and waits included; null for none.</summary>
         public TimeSpan? TotalTimeout { get; set; }
 
+        /// <summary>
+        /// The clock of that budget when several clients serve one command (Get-QwenFile and Remove-QwenFile
+        /// make one per file id): they share it, so -TimeoutSec bounds the command, not each request.
+        /// </summary>
+        internal Deadline? CommandDeadline { get; set; }
+
         /// <summary>Waits between retries and polls; tests replace it to observe the waits.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, token) => Task.Delay(delay, token);
 

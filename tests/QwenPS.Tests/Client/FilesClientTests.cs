@@ -137,6 +137,23 @@ namespace QwenPS.Tests.Client
         }
 
         [Fact]
+        public async Task The_timeout_budget_belongs_to_the_command_not_to_each_request()
+        {
+            // Get-QwenFile and Remove-QwenFile make one client per id; they share the command's deadline.
+            Server.Files.Add("file-fe-1", "a.txt", new byte[] { 1 });
+            var commandDeadline = new QwenPS.Http.Deadline(TimeSpan.FromMilliseconds(300));
+            TestClient first = _fixture.CreateClient(settings => { settings.TotalTimeout = TimeSpan.FromMilliseconds(300); settings.CommandDeadline = commandDeadline; });
+            Assert.Equal("file-fe-1", (await first.Client.GetFileAsync("file-fe-1", CancellationToken.None)).Id);
+
+            await Task.Delay(400);
+            TestClient second = _fixture.CreateClient(settings => { settings.TotalTimeout = TimeSpan.FromMilliseconds(300); settings.CommandDeadline = commandDeadline; });
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => second.Client.GetFileAsync("file-fe-1", CancellationToken.None));
+
+            Assert.Equal(QwenErrorIds.Timeout, error.ErrorId);
+            Assert.Single(Server.Requests);
+        }
+
+        [Fact]
         public async Task Two_uploads_become_one_reference_message()
         {
             TestClient test = _fixture.CreateClient();
