@@ -33,12 +33,14 @@ namespace QwenPS.Engine
             int activityId = Interlocked.Increment(ref _nextActivityId);
             string activity = "Uploading " + name;
             var throttle = Stopwatch.StartNew();
-            TimeSpan lastReport = TimeSpan.MinValue;
+            TimeSpan? lastReport = null;
 
             void Report(long sent)
             {
+                // The first and the last read are always reported, others at most once per interval. (Not
+                // TimeSpan.MinValue as "never": now - MinValue overflows, which failed every upload bigger than one read.)
                 TimeSpan now = throttle.Elapsed;
-                if (sent < length && now - lastReport < _settings.ProgressInterval)
+                if (sent < length && lastReport.HasValue && now - lastReport.Value < _settings.ProgressInterval)
                 {
                     return;
                 }
