@@ -34,7 +34,7 @@ namespace QwenPS.Benchmarks.Decode
         {
             int records = 0;
             Action<object> sink = _ => records++;
-            var aggregator = new ChatStreamAggregator();
+            using var aggregator = new ChatStreamAggregator();
             using (var stream = new MemoryStream(bytes, writable: false))
             using (var reader = new SseReader(stream))
             {
@@ -55,7 +55,7 @@ namespace QwenPS.Benchmarks.Decode
         {
             int records = 0;
             Action<object> sink = _ => records++;
-            var aggregator = new ChatStreamAggregator();
+            using var aggregator = new ChatStreamAggregator();
             using (var stream = new MemoryStream(bytes, writable: false))
             {
                 // The item parser sees each event's bytes without a copy; it decodes them in place.
