@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -177,23 +178,34 @@ namespace QwenPS.Engine
         /// <summary>Reads a whole body, at most <paramref name="limit"/> bytes, under the idle timeout.</summary>
         internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int limit, Deadline deadline, CancellationToken cancellationToken)
         {
+            // Every call reads a body here, so it allocates no scratch buffer (rented) and, when Content-Length is
+            // given, sizes the result once and hands it out without the final copy (scenario 4 of docs/performance.md).
+            long? declared = response.Content.Headers.ContentLength;
+            int capacity = declared.HasValue && declared.Value > 0 && declared.Value <= limit ? (int)declared.Value : 0;
             Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
-            using (var copy = new MemoryStream())
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
             {
-                byte[] buffer = new byte[16 * 1024];
-                int read;
-                while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
+                using (var copy = new MemoryStream(capacity))
                 {
-                    if (copy.Length + read > limit)
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
                     {
-                        throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.");
+                        if (copy.Length + read > limit)
+                        {
+                            throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.");
+                        }
+
+                        copy.Write(buffer, 0, read);
                     }
 
-                    copy.Write(buffer, 0, read);
+                    return copy.Length > 0 && copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
                 }
-
-                return copy.ToArray();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
 
