@@ -41,6 +41,7 @@ namespace QwenPS.Benchmarks
             }
 
             var clock = Stopwatch.StartNew();
+            string loadAtStart = Machine.LoadAverage();
             var tables = new List<ResultTable>();
             if (only.Contains("decode"))
             {
@@ -63,8 +64,9 @@ namespace QwenPS.Benchmarks
             }
 
             var report = new StringBuilder();
-            report.Append("Measured with `").Append(quick ? "--quick" : "the full run").Append("` in ")
-                .Append(Format.Number(clock.Elapsed.TotalSeconds, "0")).Append(" s on:\n\n").Append(Machine.Describe()).Append('\n');
+            report.Append(quick ? "Measured with `--quick` in " : "Measured by the full run in ")
+                .Append(Format.Number(clock.Elapsed.TotalSeconds, "0")).Append(" s on:\n\n").Append(Machine.Describe())
+                .Append("- Load average (1 min): ").Append(loadAtStart).Append(" at the start, ").Append(Machine.LoadAverage()).Append(" at the end\n\n");
             foreach (ResultTable table in tables)
             {
                 report.Append(table.ToMarkdown()).Append('\n');

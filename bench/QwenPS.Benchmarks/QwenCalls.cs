@@ -46,7 +46,8 @@ namespace QwenPS.Benchmarks
             using (var pump = new OutputPump())
             using (var cancellation = new CancellationTokenSource())
             {
-                return pump.Run(output => ChatOperation.RunAsync(Client(http, baseUri, output), request, options, output, cancellation.Token), target, cancellation);
+                // Task.Run as QwenCmdlet.RunEngine does: the engine starts on the pool, not on the pipeline thread.
+                return pump.Run(output => Task.Run(() => ChatOperation.RunAsync(Client(http, baseUri, output), request, options, output, cancellation.Token)), target, cancellation);
             }
         }
 

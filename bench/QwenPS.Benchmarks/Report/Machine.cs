@@ -24,6 +24,13 @@ namespace QwenPS.Benchmarks.Report
                 + (GCSettings.LatencyMode == GCLatencyMode.Interactive ? " (concurrent)" : string.Empty) + ", Release build\n";
         }
 
+        /// <summary>The 1-minute load average, where the OS tells it: other work on a shared machine shows up in the timings.</summary>
+        public static string LoadAverage()
+        {
+            const string path = "/proc/loadavg";
+            return File.Exists(path) ? File.ReadAllText(path).Split(' ')[0] : "unknown";
+        }
+
         private static string? ReadField(string path, string name)
         {
             if (!File.Exists(path))
