@@ -28,7 +28,7 @@ namespace QwenPS.Benchmarks.FanOut
             await using DashScopeTestServer server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = QwenCalls.Key }).ConfigureAwait(false);
             var table = new ResultTable(
                 "4. Fan-out: " + Workers + " concurrent workers × " + perWorker + " chats = " + Format.Int(Workers * perWorker) + " requests per run, " + rounds
-                + " runs per row taken in turns (baseline, QwenPS, QwenPS via the pump, again), median shown; server in the same process",
+                + " runs per row taken in turns (baseline, then each QwenPS path, again), median shown; server in the same process",
                 "Reply", "Path", "Requests/s (median)", "Slowest – fastest run", "vs raw HttpClient", "Server connections (most in a run)");
             foreach (bool stream in new[] { false, true })
             {
@@ -40,6 +40,7 @@ namespace QwenPS.Benchmarks.FanOut
                     ("Raw HttpClient, async (baseline)", () => AsyncWorkers(perWorker, () => RawAsync(raw, server.BaseUri, body, stream))),
                     ("QwenPS QwenClient.ChatAsync, async", () => AsyncWorkers(perWorker, () => QwenCalls.ChatAsync(ours, server.BaseUri, QwenCalls.Request("Hi", stream), stream ? _ => { } : null))),
                     ("QwenPS Invoke-QwenChat path: 64 pipeline threads, OutputPump", () => PipelineThreads(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance))),
+                    ("… the same, the pump told Verbose/Debug are off (`new OutputPump(false, false)`)", () => PipelineThreads(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance, verboseAndDebug: false))),
                 };
 
                 var rates = paths.Select(_ => new List<double>()).ToArray();
