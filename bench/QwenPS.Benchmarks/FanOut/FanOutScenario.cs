@@ -15,7 +15,8 @@ namespace QwenPS.Benchmarks.FanOut
     /// Scenario 4: 64 concurrent chats from one process against the local test server, as ForEach-Object
     /// -Parallel or a runspace pool would run them, against a raw pooled HttpClient sending the same bodies.
     /// The server runs in this process too, so client and server share the 2 cores: the ratio is what the
-    /// client's own work costs.
+    /// client's own work costs. Process CPU per request (client and server together) is shown too: it moves less
+    /// than wall-clock throughput when other work shares the machine.
     /// </summary>
     internal static class FanOutScenario
     {
@@ -24,12 +25,13 @@ namespace QwenPS.Benchmarks.FanOut
         public static async Task<List<ResultTable>> RunAsync(bool quick)
         {
             int perWorker = quick ? 4 : 25;
-            int rounds = quick ? 2 : 7;
+            int rounds = quick ? 2 : 9;
             await using DashScopeTestServer server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = QwenCalls.Key }).ConfigureAwait(false);
             var table = new ResultTable(
                 "4. Fan-out: " + Workers + " concurrent workers × " + perWorker + " chats = " + Format.Int(Workers * perWorker) + " requests per run, " + rounds
                 + " runs per row taken in turns (baseline, then each QwenPS path, again), median shown; server in the same process",
-                "Reply", "Path", "Requests/s (median)", "Slowest – fastest run", "vs raw HttpClient", "Server connections (most in a run)");
+                "Reply", "Path", "Requests/s (median)", "Slowest – fastest run", "vs raw HttpClient", "Process CPU per request (median)", "Server connections (most in a run)");
+            using var pipelines = new PipelineThreads(Workers);
             foreach (bool stream in new[] { false, true })
             {
                 byte[] body = QwenCalls.Body(QwenCalls.Request("Hi", stream));
@@ -39,20 +41,23 @@ namespace QwenPS.Benchmarks.FanOut
                 {
                     ("Raw HttpClient, async (baseline)", () => AsyncWorkers(perWorker, () => RawAsync(raw, server.BaseUri, body, stream))),
                     ("QwenPS QwenClient.ChatAsync, async", () => AsyncWorkers(perWorker, () => QwenCalls.ChatAsync(ours, server.BaseUri, QwenCalls.Request("Hi", stream), stream ? _ => { } : null))),
-                    ("QwenPS Invoke-QwenChat path: 64 pipeline threads, OutputPump", () => PipelineThreads(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance))),
-                    ("… the same, the pump told Verbose/Debug are off (`new OutputPump(false, false)`)", () => PipelineThreads(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance, verboseAndDebug: false))),
+                    ("QwenPS Invoke-QwenChat path: 64 pipeline threads, OutputPump", () => pipelines.RunAsync(() => Repeat(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance)))),
+                    ("… the same, the pump told Verbose/Debug are off (`new OutputPump(false, false)`)", () => pipelines.RunAsync(() => Repeat(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance, verboseAndDebug: false)))),
                 };
 
                 var rates = paths.Select(_ => new List<double>()).ToArray();
+                var cpu = paths.Select(_ => new List<double>()).ToArray();
                 var connections = new int[paths.Length];
                 for (int round = -1; round < rounds; round++)
                 {
                     for (int p = 0; p < paths.Length; p++)
                     {
                         server.ClearRequests();
+                        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                         long start = Stopwatch.GetTimestamp();
                         await paths[p].Run().ConfigureAwait(false);
                         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
                         IReadOnlyList<RecordedRequest> requests = server.Requests;
                         if (requests.Count != Workers * perWorker || requests.Any(r => r.ResponseStatus != 200))
                         {
@@ -63,6 +68,7 @@ namespace QwenPS.Benchmarks.FanOut
                         if (round >= 0)
                         {
                             rates[p].Add(requests.Count / seconds);
+                            cpu[p].Add(cpuSeconds * 1e6 / requests.Count);
                             connections[p] = Math.Max(connections[p], server.ConnectionCount);
                         }
                     }
@@ -73,7 +79,7 @@ namespace QwenPS.Benchmarks.FanOut
                 {
                     double rate = Stats.Median(rates[p]);
                     string reply = stream ? "streamed" : "JSON";
-                    table.Add(reply, paths[p].Label, Format.Number(rate, "0"), Format.Number(rates[p].Min(), "0") + " – " + Format.Number(rates[p].Max(), "0"), Format.Ratio(rate / rawRate), connections[p].ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    table.Add(reply, paths[p].Label, Format.Number(rate, "0"), Format.Number(rates[p].Min(), "0") + " – " + Format.Number(rates[p].Max(), "0"), Format.Ratio(rate / rawRate), Format.Number(Stats.Median(cpu[p]), "0") + " µs", connections[p].ToString(System.Globalization.CultureInfo.InvariantCulture));
                     if (p > 0)
                     {
                         table.Target(reply + ", " + paths[p].Label + ": ≥0.9× the raw HttpClient's throughput", rate / rawRate >= 0.9, Format.Ratio(rate / rawRate));
@@ -93,6 +99,14 @@ namespace QwenPS.Benchmarks.FanOut
             await response.Content.CopyToAsync(Stream.Null).ConfigureAwait(false);
         }
 
+        private static void Repeat(int times, Action call)
+        {
+            for (int i = 0; i < times; i++)
+            {
+                call();
+            }
+        }
+
         private static Task AsyncWorkers(int perWorker, Func<Task> call) =>
             Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
             {
@@ -102,44 +116,82 @@ namespace QwenPS.Benchmarks.FanOut
                 }
             })));
 
-        /// <summary>One thread per worker that blocks in the pump, as a runspace's pipeline thread does.</summary>
-        private static Task PipelineThreads(int perWorker, Action call)
+        /// <summary>
+        /// Long-lived threads standing in for the pipeline threads of a runspace pool: created once, outside the
+        /// timings; each run hands every thread the same work and waits until all are done.
+        /// </summary>
+        private sealed class PipelineThreads : IDisposable
         {
-            return Task.Run(() =>
+            private readonly SemaphoreSlim[] _go;
+            private readonly List<Exception> _failures = new List<Exception>();
+            private CountdownEvent? _done;
+            private Action? _work;
+            private volatile bool _stopping;
+
+            public PipelineThreads(int count)
             {
-                var failures = new List<Exception>();
-                Thread[] threads = Enumerable.Range(0, Workers).Select(_ => new Thread(() =>
+                _go = Enumerable.Range(0, count).Select(_ => new SemaphoreSlim(0)).ToArray();
+                foreach (SemaphoreSlim go in _go)
                 {
+                    new Thread(() => Loop(go)) { IsBackground = true, Name = "pipeline" }.Start();
+                }
+            }
+
+            public Task RunAsync(Action work) => Task.Run(() =>
+            {
+                _work = work;
+                using (_done = new CountdownEvent(_go.Length))
+                {
+                    foreach (SemaphoreSlim go in _go)
+                    {
+                        go.Release();
+                    }
+
+                    _done.Wait();
+                }
+
+                if (_failures.Count > 0)
+                {
+                    throw new AggregateException(_failures);
+                }
+            });
+
+            private void Loop(SemaphoreSlim go)
+            {
+                while (true)
+                {
+                    go.Wait();
+                    if (_stopping)
+                    {
+                        return;
+                    }
+
                     try
                     {
-                        for (int i = 0; i < perWorker; i++)
-                        {
-                            call();
-                        }
+                        _work!();
                     }
                     catch (Exception ex)
                     {
-                        lock (failures)
+                        lock (_failures)
                         {
-                            failures.Add(ex);
+                            _failures.Add(ex);
                         }
                     }
-                }) { IsBackground = true }).ToArray();
-                foreach (Thread thread in threads)
-                {
-                    thread.Start();
+                    finally
+                    {
+                        _done!.Signal();
+                    }
                 }
+            }
 
-                foreach (Thread thread in threads)
+            public void Dispose()
+            {
+                _stopping = true;
+                foreach (SemaphoreSlim go in _go)
                 {
-                    thread.Join();
+                    go.Release();
                 }
-
-                if (failures.Count > 0)
-                {
-                    throw new AggregateException(failures);
-                }
-            });
+            }
         }
     }
 }
