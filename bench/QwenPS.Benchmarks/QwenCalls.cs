@@ -40,10 +40,10 @@ namespace QwenPS.Benchmarks
         /// Runs one chat the way Invoke-QwenChat does: the engine works on pool threads and writes into an
         /// OutputPump, and the calling thread (the pipeline thread) forwards each record to <paramref name="target"/>.
         /// </summary>
-        public static QwenChatResponse RunThroughPump(HttpClient http, Uri baseUri, ChatRequest request, IQwenOutput target, bool verboseAndDebug = true)
+        public static QwenChatResponse RunThroughPump(HttpClient http, Uri baseUri, ChatRequest request, IQwenOutput target)
         {
             var options = new ChatOptions { Stream = request.Stream };
-            using (var pump = new OutputPump(verboseAndDebug, verboseAndDebug))
+            using (var pump = new OutputPump())
             using (var cancellation = new CancellationTokenSource())
             {
                 // Task.Run as QwenCmdlet.RunEngine does: the engine starts on the pool, not on the pipeline thread.

@@ -42,7 +42,6 @@ namespace QwenPS.Benchmarks.FanOut
                     ("Raw HttpClient, async (baseline)", () => AsyncWorkers(perWorker, () => RawAsync(raw, server.BaseUri, body, stream))),
                     ("QwenPS QwenClient.ChatAsync, async", () => AsyncWorkers(perWorker, () => QwenCalls.ChatAsync(ours, server.BaseUri, QwenCalls.Request("Hi", stream), stream ? _ => { } : null))),
                     ("QwenPS Invoke-QwenChat path: 64 pipeline threads, OutputPump", () => pipelines.RunAsync(() => Repeat(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance)))),
-                    ("… the same, the pump told Verbose/Debug are off (`new OutputPump(false, false)`)", () => pipelines.RunAsync(() => Repeat(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance, verboseAndDebug: false)))),
                 };
 
                 var rates = paths.Select(_ => new List<double>()).ToArray();

@@ -16,24 +16,6 @@ namespace QwenPS.Engine
     internal sealed class OutputPump : IQwenOutput, IDisposable
     {
         private readonly BlockingCollection<Item> _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>());
-        private readonly bool _forwardVerbose;
-        private readonly bool _forwardDebug;
-
-        public OutputPump()
-            : this(forwardVerbose: true, forwardDebug: true)
-        {
-        }
-
-        /// <summary>
-        /// A cmdlet that knows its Verbose or Debug output is not shown passes false: those lines are then dropped
-        /// here instead of waking the pipeline thread for each (3 to 4 cross-thread hops per chat call, the main
-        /// cost of a call under ForEach-Object -Parallel: scenario 4 of docs/performance.md).
-        /// </summary>
-        public OutputPump(bool forwardVerbose, bool forwardDebug)
-        {
-            _forwardVerbose = forwardVerbose;
-            _forwardDebug = forwardDebug;
-        }
 
         public T Run<T>(Func<IQwenOutput, Task<T>> work, IQwenOutput target, CancellationTokenSource cancellation)
         {
@@ -104,21 +86,9 @@ namespace QwenPS.Engine
 
         public void WriteObject(object item) => Post(new Item(ItemKind.Object, item));
 
-        public void WriteVerbose(string message)
-        {
-            if (_forwardVerbose)
-            {
-                Post(new Item(ItemKind.Verbose, message));
-            }
-        }
+        public void WriteVerbose(string message) => Post(new Item(ItemKind.Verbose, message));
 
-        public void WriteDebug(string message)
-        {
-            if (_forwardDebug)
-            {
-                Post(new Item(ItemKind.Debug, message));
-            }
-        }
+        public void WriteDebug(string message) => Post(new Item(ItemKind.Debug, message));
 
         public void WriteWarning(string message) => Post(new Item(ItemKind.Warning, message));
 

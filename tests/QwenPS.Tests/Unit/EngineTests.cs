@@ -50,31 +50,6 @@ namespace QwenPS.Tests.Unit
         }
 
         [Fact]
-        public void Verbose_and_debug_can_be_dropped_at_the_pump_while_everything_else_is_forwarded()
-        {
-            var target = new CollectingOutput();
-            using var pump = new OutputPump(forwardVerbose: false, forwardDebug: false);
-            using var cancellation = new CancellationTokenSource();
-
-            pump.Run(
-                output => Task.Run(() =>
-                {
-                    output.WriteVerbose("v");
-                    output.WriteDebug("d");
-                    output.WriteWarning("w");
-                    output.WriteObject("o");
-                    return 0;
-                }),
-                target,
-                cancellation);
-
-            Assert.Empty(target.Verbose);
-            Assert.Empty(target.Debug);
-            Assert.Equal(new[] { "w" }, target.Warnings);
-            Assert.Equal(new object[] { "o" }, target.Objects);
-        }
-
-        [Fact]
         public void A_record_is_forwarded_before_the_work_finishes()
         {
             var forwarded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
