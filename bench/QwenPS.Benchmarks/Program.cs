@@ -33,7 +33,7 @@ namespace QwenPS.Benchmarks
             bool quick = args.Contains("--quick");
             string[] only = (Option(args, "--only") ?? "decode,latency,memory,fanout").Split(',', StringSplitOptions.RemoveEmptyEntries);
             string? doc = Option(args, "--update-doc");
-            var unknown = args.Where((a, i) => a.StartsWith("--", StringComparison.Ordinal) && a != "--quick" && a != "--only" && a != "--update-doc").ToList();
+            var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--quick" && a != "--only" && a != "--update-doc").ToList();
             if (unknown.Count > 0)
             {
                 Console.Error.WriteLine("Unknown option(s): " + string.Join(", ", unknown) + ". Use --quick, --only decode,latency,memory,fanout, --update-doc PATH.");

@@ -236,7 +236,7 @@ namespace QwenPS.Benchmarks.Decode
     /// <summary>
     /// The OpenAI .NET SDK 2.x reading the recorded bytes through its own streaming API: ChatClient over an
     /// HttpClient whose handler answers every request with the recording as text/event-stream. The SDK frames
-    /// the events (System.ClientModel), deserializes each into a StreamingChatCompletionUpdate (choices, delta,
+    /// the events (with SseParser), deserializes each into a StreamingChatCompletionUpdate (choices, delta,
     /// content parts, usage), and this code reads the content parts, the reasoning through the update's JSON
     /// patch (the SDK has no reasoning property), the finish reason and the usage.
     /// </summary>

@@ -136,7 +136,9 @@ namespace QwenPS.Benchmarks.Memory
             {
                 long size = scenario == "stream" ? streamBytes : uploadBytes;
                 table.Add(
-                    scenario == "stream" ? Format.Mb(streamBytes) + " streamed response, " + Format.Int(result.Records) + " records" : Format.Mb(uploadBytes) + " file upload",
+                    scenario == "stream"
+                        ? Format.Mb(streamBytes) + " streamed response" + (path == "raw" ? string.Empty : ", " + Format.Int(result.Records) + " records")
+                        : Format.Mb(uploadBytes) + " file upload",
                     Label(scenario, path),
                     Format.Mb(result.PeakRss - result.RssBefore),
                     Format.Mb(result.PeakHeap - result.HeapBefore),
