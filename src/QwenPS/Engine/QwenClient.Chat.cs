@@ -78,8 +78,8 @@ namespace QwenPS.Engine
 
         private async Task<QwenChatResponse> ReadStreamAsync(HttpResponseMessage response, ChatRequest request, string? requestId, Action<object>? onRecord, Deadline deadline, CancellationToken cancellationToken)
         {
-            var aggregator = new ChatStreamAggregator();
             Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using (var aggregator = new ChatStreamAggregator())
             using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
             using (var reader = new SseReader(body))
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -196,48 +197,59 @@ namespace QwenPS.Engine
         /// </summary>
         internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, int limit, object? target, Deadline deadline, CancellationToken cancellationToken)
         {
-            using (var copy = new MemoryStream())
+            // Every call reads a body here, so it allocates no scratch buffer (rented) and, when Content-Length is
+            // given, sizes the result once and hands it out without the final copy (scenario 4 of docs/performance.md).
+            long? declared = response.Content.Headers.ContentLength;
+            int capacity = declared.HasValue && declared.Value > 0 && declared.Value <= limit ? (int)declared.Value : 0;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
             {
-                try
+                using (var copy = new MemoryStream(capacity))
                 {
-                    Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                    using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
+                    try
                     {
-                        byte[] buffer = new byte[16 * 1024];
-                        int read;
-                        while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                        Stream raw = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                        using (var body = new IdleTimeoutStream(raw, _settings.IdleTimeout, deadline, cancellationToken))
                         {
-                            if (copy.Length + read > limit)
+                            int read;
+                            while ((read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
                             {
-                                throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.") { Target = target, RequestId = RequestIdOf(response) };
-                            }
+                                if (copy.Length + read > limit)
+                                {
+                                    throw new QwenException(QwenErrorIds.UnexpectedResponse, QwenErrorCategory.ProtocolError, "The response body is larger than " + limit + " bytes.") { Target = target, RequestId = RequestIdOf(response) };
+                                }
 
-                            copy.Write(buffer, 0, read);
+                                copy.Write(buffer, 0, read);
+                            }
                         }
                     }
-                }
-                catch (ReadTimeoutException ex)
-                {
-                    QwenException error = ex.Idle
-                        ? new QwenException(
-                            QwenErrorIds.IdleTimeout,
-                            QwenErrorCategory.OperationTimeout,
-                            "The response went silent for " + Seconds(_settings.IdleTimeout) + " (-IdleTimeoutSec) after " + copy.Length + " byte(s).",
-                            ex) { Target = target }
-                        : TimeoutError(target, 1);
-                    error.RequestId = RequestIdOf(response);
-                    throw error;
-                }
-                catch (Exception ex) when (IsTransportFailure(ex))
-                {
-                    throw new QwenException(
-                        QwenErrorIds.StreamInterrupted,
-                        QwenErrorCategory.ConnectionError,
-                        Redact("The response broke after " + copy.Length + " byte(s): " + Describe(ex)),
-                        ex) { Target = target, RequestId = RequestIdOf(response) };
-                }
+                    catch (ReadTimeoutException ex)
+                    {
+                        QwenException error = ex.Idle
+                            ? new QwenException(
+                                QwenErrorIds.IdleTimeout,
+                                QwenErrorCategory.OperationTimeout,
+                                "The response went silent for " + Seconds(_settings.IdleTimeout) + " (-IdleTimeoutSec) after " + copy.Length + " byte(s).",
+                                ex) { Target = target }
+                            : TimeoutError(target, 1);
+                        error.RequestId = RequestIdOf(response);
+                        throw error;
+                    }
+                    catch (Exception ex) when (IsTransportFailure(ex))
+                    {
+                        throw new QwenException(
+                            QwenErrorIds.StreamInterrupted,
+                            QwenErrorCategory.ConnectionError,
+                            Redact("The response broke after " + copy.Length + " byte(s): " + Describe(ex)),
+                            ex) { Target = target, RequestId = RequestIdOf(response) };
+                    }
 
-                return copy.ToArray();
+                    return copy.Length > 0 && copy.Length == copy.Capacity ? copy.GetBuffer() : copy.ToArray();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
 

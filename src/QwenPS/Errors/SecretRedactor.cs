@@ -29,7 +29,37 @@ namespace QwenPS.Errors
                 result = ReplaceOrdinal(result, knownKey, Mask);
             }
 
+            // Most texts (every Verbose line of every call) hold neither shape; checking that is far cheaper than the regex.
+            if (!MayHoldKeyShape(result))
+            {
+                return result;
+            }
+
             return KeyShapes.Replace(result, m => m.Groups["prefix"].Success ? m.Groups["prefix"].Value + Mask : Mask);
+        }
+
+        /// <summary>
+        /// False only when <see cref="KeyShapes"/> cannot match: no "bearer" in any case, and no '-' after a k. The
+        /// regex ignores case with the invariant table, where k also matches the Kelvin sign (U+212A); b, e, a, r have
+        /// no such extra forms, so OrdinalIgnoreCase finds every "bearer" the regex would.
+        /// </summary>
+        private static bool MayHoldKeyShape(string text)
+        {
+            if (text.IndexOf("bearer", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+
+            for (int dash = text.IndexOf('-', 1); dash > 0; dash = text.IndexOf('-', dash + 1))
+            {
+                char k = text[dash - 1];
+                if (k == 'k' || k == 'K' || k == '\u212A')
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string ReplaceOrdinal(string text, string secret, string replacement)

@@ -14,12 +14,16 @@ namespace QwenPS.Http
     /// </summary>
     internal sealed class RetryPolicy
     {
-        private readonly Random _random;
+        private readonly object _gate = new object();
+        private Random? _random;
 
         public RetryPolicy(int maxRetries = 3, Random? random = null)
         {
             MaxRetries = maxRetries;
-            _random = random ?? new Random();
+
+            // The default Random is made on the first retry, not here: seeding it from the OS costs a system call
+            // (about 2 us), and every chat call builds a policy that almost never retries.
+            _random = random;
         }
 
         public int MaxRetries { get; }
@@ -47,8 +51,9 @@ namespace QwenPS.Http
             double exponential = BaseDelay.TotalMilliseconds * Math.Pow(2, retry - 1);
             double capped = Math.Min(exponential, MaxDelay.TotalMilliseconds);
             double jitter;
-            lock (_random)
+            lock (_gate)
             {
+                _random ??= new Random();
                 jitter = 0.75 + (_random.NextDouble() * 0.25);
             }
 

@@ -10,13 +10,13 @@ namespace QwenPS.Streaming
     /// usage, in arrival order) and accumulates the aggregated response: text is concatenated, tool-call
     /// fragments are joined by index (an empty id means "same call"), the first chunk gives id and model.
     /// </summary>
-    internal sealed class ChatStreamAggregator
+    internal sealed class ChatStreamAggregator : IDisposable
     {
         private static readonly byte[] DoneMarker = Encoding.ASCII.GetBytes("[DONE]");
 
         private readonly ChatChunk _chunk = new ChatChunk();
-        private readonly StringBuilder _content = new StringBuilder();
-        private StringBuilder? _reasoning;
+        private readonly PooledText _content = new PooledText();
+        private PooledText? _reasoning;
         private SortedDictionary<int, ToolCallBuilder>? _toolCalls;
         private bool _headerRead;
 
@@ -66,7 +66,7 @@ namespace QwenPS.Streaming
 
             if (_chunk.Reasoning != null)
             {
-                (_reasoning ??= new StringBuilder()).Append(_chunk.Reasoning);
+                (_reasoning ??= new PooledText()).Append(_chunk.Reasoning);
                 emit?.Invoke(new QwenReasoningChunk(_chunk.Reasoning));
             }
 
@@ -109,6 +109,13 @@ namespace QwenPS.Streaming
                 BuildToolCalls(),
                 sentMessages,
                 incomplete);
+        }
+
+        /// <summary>Gives the text buffers back to the pool; built responses keep their own strings.</summary>
+        public void Dispose()
+        {
+            _content.Dispose();
+            _reasoning?.Dispose();
         }
 
         private void AddToolCallFragments()

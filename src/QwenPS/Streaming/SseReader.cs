@@ -18,6 +18,8 @@ namespace QwenPS.Streaming
     {
         public const int DefaultMaxEventBytes = 64 * 1024 * 1024;
 
+        private static readonly Task<bool> CompletedTrue = Task.FromResult(true);
+
         private readonly Stream _stream;
         private readonly int _maxEventBytes;
         private byte[] _buffer;
@@ -50,7 +52,26 @@ namespace QwenPS.Streaming
         public bool EndedMidLine { get; private set; }
 
         /// <summary>Advances to the next event that carries data. False at the end of the stream.</summary>
-        public async Task<bool> ReadEventAsync(CancellationToken cancellationToken)
+        public Task<bool> ReadEventAsync(CancellationToken cancellationToken)
+        {
+            // Most events are already in the buffer (a read brings many): hand them out without an async state machine.
+            // A framing error still comes back in the task, as it did when this method was async.
+            try
+            {
+                if (TryDispatchFromBuffer())
+                {
+                    return CompletedTrue;
+                }
+            }
+            catch (SseFormatException ex)
+            {
+                return Task.FromException<bool>(ex);
+            }
+
+            return ReadEventSlowAsync(cancellationToken);
+        }
+
+        private async Task<bool> ReadEventSlowAsync(CancellationToken cancellationToken)
         {
             while (true)
             {

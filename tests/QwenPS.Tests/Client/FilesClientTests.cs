@@ -55,6 +55,22 @@ namespace QwenPS.Tests.Client
         }
 
         [Fact]
+        public async Task Upload_bigger_than_one_read_completes_with_progress()
+        {
+            TestClient test = _fixture.CreateClient();
+            string path = Path.Combine(_folder, "big.txt");
+            File.WriteAllBytes(path, Enumerable.Repeat((byte)'a', 1024 * 1024).ToArray());
+
+            QwenFileInfo file = await test.Client.UploadFileAsync(path, "file-extract", CancellationToken.None);
+
+            Assert.Equal(1024 * 1024, file.Bytes);
+            Assert.Equal(1024 * 1024, Server.Requests.Single().Upload!.Length);
+            IReadOnlyList<QwenProgress> progress = test.Output.Progress;
+            Assert.True(progress[0].PercentComplete < 100 && !progress[0].Completed);
+            Assert.True(progress[^1].Completed);
+        }
+
+        [Fact]
         public async Task Get_list_and_delete_round_trip()
         {
             TestClient test = _fixture.CreateClient();

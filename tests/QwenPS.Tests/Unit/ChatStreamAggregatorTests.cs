@@ -58,6 +58,28 @@ namespace QwenPS.Tests.Unit
         }
 
         [Fact]
+        public void Long_text_grows_the_pooled_buffers_and_built_responses_outlive_Dispose()
+        {
+            var expected = new StringBuilder();
+            var aggregator = new ChatStreamAggregator();
+            for (int i = 0; i < 3000; i++)
+            {
+                string piece = i % 3 == 0 ? "思考" : " token" + i;
+                expected.Append(piece);
+                aggregator.Process(Encoding.UTF8.GetBytes("{\"choices\":[{\"delta\":{\"content\":" + JsonSerializer.Serialize(piece) + "}}]}"), null);
+            }
+
+            QwenChatResponse first = aggregator.Build(Sent, null, incomplete: true);
+            aggregator.Process(Encoding.UTF8.GetBytes("{\"choices\":[{\"delta\":{\"content\":\"!\"}}]}"), null);
+            QwenChatResponse second = aggregator.Build(Sent, null, incomplete: false);
+            Assert.Equal(expected.Length + 1, aggregator.TextLength);
+            aggregator.Dispose();
+
+            Assert.Equal(expected.ToString(), first.Content);
+            Assert.Equal(expected + "!", second.Content);
+        }
+
+        [Fact]
         public void The_aggregated_response_joins_text_and_keeps_only_the_answer_in_history()
         {
             var (_, aggregator) = Run(ThinkingStream);

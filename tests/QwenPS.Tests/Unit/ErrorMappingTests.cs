@@ -140,6 +140,10 @@ namespace QwenPS.Tests.Unit
         [InlineData("key=sk-abcdef1234567890", "key=***")]
         [InlineData("Authorization: Bearer abc.def-ghi", "Authorization: Bearer ***")]
         [InlineData("nothing secret here", "nothing secret here")]
+        [InlineData("x SK-ABCDEF123456 and bEaReR\tzzz", "x *** and bEaReR\t***")]
+        [InlineData("s\u212A-abcdef123 (Kelvin sign: the regex ignores case with it)", "*** (Kelvin sign: the regex ignores case with it)")]
+        [InlineData("HTTP 200 in 3 ms, request id 5f8c2a4e-0b1d-4c1e-9a57-3d2f6b7e8a90", "HTTP 200 in 3 ms, request id 5f8c2a4e-0b1d-4c1e-9a57-3d2f6b7e8a90")]
+        [InlineData("-", "-")]
         [InlineData("", "")]
         public void Key_shapes_are_masked(string input, string expected)
         {
