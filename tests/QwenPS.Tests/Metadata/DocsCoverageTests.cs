@@ -74,6 +74,16 @@ namespace QwenPS.Tests.Metadata
         }
 
         [Fact]
+        public void Every_error_id_is_explained_in_the_about_topic()
+        {
+            string about = File.ReadAllText(Docs("about_QwenPS.md"));
+            foreach (System.Reflection.FieldInfo id in typeof(QwenErrorIds).GetFields().Where(f => f.IsLiteral))
+            {
+                Assert.Contains("- " + (string)id.GetRawConstantValue()! + ",", about);
+            }
+        }
+
+        [Fact]
         public void The_module_page_lists_every_cmdlet_and_the_about_topic_exists()
         {
             string module = File.ReadAllText(Docs("QwenPS.md"));
