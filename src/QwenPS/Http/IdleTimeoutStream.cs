@@ -11,7 +11,7 @@ namespace QwenPS.Http
     /// disposed on cancellation because .NET Framework's network reads ignore cancellation tokens: that is
     /// what makes Ctrl+C stop a silent stream at once on Windows PowerShell too.
     /// </summary>
-    internal sealed class IdleTimeoutStream : Stream
+    internal sealed class IdleTimeoutStream : ReadOnlyStream
     {
         private readonly Stream _inner;
         private readonly TimeSpan _idle;
@@ -69,30 +69,6 @@ namespace QwenPS.Http
 
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A read found no data within the idle timeout (<see cref="Idle"/>) or the total budget.</summary>

@@ -7,7 +7,7 @@ namespace QwenPS.Tests.Support
 {
     /// <summary>A read-only stream that hands out its bytes at most <c>maxRead</c> at a time (simulates network reads);
     /// or in reads of the given sizes, cycled, optionally ending in a connection reset (IOException) instead of EOF.</summary>
-    internal sealed class ChunkedStream : Stream
+    internal sealed class ChunkedStream : QwenPS.Http.ReadOnlyStream
     {
         private readonly byte[] _data;
         private readonly int[] _reads;
@@ -44,29 +44,5 @@ namespace QwenPS.Tests.Support
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromResult(Read(buffer, offset, count));
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
