@@ -185,7 +185,7 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.RawStream(
                 RawSegment.Text("data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"delta\":{\"content\":\"first\"}}]}\n\n"),
-                RawSegment.Delay(TimeSpan.FromMilliseconds(1500)),
+                RawSegment.Delay(TimeSpan.FromMilliseconds(2500)),
                 RawSegment.Text("data: {\"choices\":[{\"delta\":{\"content\":\"second\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
             var seen = new List<(string Text, long At)>();
             var clock = Stopwatch.StartNew();

@@ -157,12 +157,14 @@ namespace QwenPS.Tests.Client
         {
             // Get-QwenFile and Remove-QwenFile make one client per id; they share the command's deadline.
             Server.Files.Add("file-fe-1", "a.txt", new byte[] { 1 });
-            var commandDeadline = new QwenPS.Http.Deadline(TimeSpan.FromMilliseconds(300));
-            TestClient first = _fixture.CreateClient(settings => { settings.TotalTimeout = TimeSpan.FromMilliseconds(300); settings.CommandDeadline = commandDeadline; });
+            // 1.5 s: the first call must fit in it even on a loaded CI box.
+            TimeSpan budget = TimeSpan.FromMilliseconds(1500);
+            var commandDeadline = new QwenPS.Http.Deadline(budget);
+            TestClient first = _fixture.CreateClient(settings => { settings.TotalTimeout = budget; settings.CommandDeadline = commandDeadline; });
             Assert.Equal("file-fe-1", (await first.Client.GetFileAsync("file-fe-1", CancellationToken.None)).Id);
 
-            await Task.Delay(400);
-            TestClient second = _fixture.CreateClient(settings => { settings.TotalTimeout = TimeSpan.FromMilliseconds(300); settings.CommandDeadline = commandDeadline; });
+            await Task.Delay(budget + TimeSpan.FromMilliseconds(100));
+            TestClient second = _fixture.CreateClient(settings => { settings.TotalTimeout = budget; settings.CommandDeadline = commandDeadline; });
             QwenException error = await Assert.ThrowsAsync<QwenException>(() => second.Client.GetFileAsync("file-fe-1", CancellationToken.None));
 
             Assert.Equal(QwenErrorIds.Timeout, error.ErrorId);

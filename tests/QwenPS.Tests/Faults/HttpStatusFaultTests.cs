@@ -213,9 +213,9 @@ namespace QwenPS.Tests.Faults
         public async Task An_error_body_that_stalls_is_given_up_on_and_the_status_still_decides()
         {
             Server.Enqueue(ServerBehavior.RawBody(503, "application/json", RawSegment.Text("{\"error\":{\"code\":"), RawSegment.Delay(TimeSpan.FromSeconds(30))));
-            TestClient test = Fixture.CreateClient(s => s.IdleTimeout = Fault.ShortIdle);
+            TestClient test = Fixture.CreateClient(s => s.IdleTimeout = Fault.RetryIdle);
 
-            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: Fault.Quick);
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: TimeSpan.FromSeconds(8));
 
             outcome.Success();
             Assert.StartsWith(QwenErrorIds.ServiceUnavailable, Assert.Single(outcome.Output.Warnings));

@@ -108,12 +108,12 @@ namespace QwenPS.Tests.Faults
         public async Task A_server_silent_before_the_headers_times_out_and_the_retry_succeeds()
         {
             Server.Enqueue(ServerBehavior.DelayThen(TimeSpan.FromSeconds(30)));
-            TestClient test = ShortIdleClient();
+            TestClient test = Fixture.CreateClient(s => s.IdleTimeout = Fault.RetryIdle);
 
-            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: TimeSpan.FromSeconds(3));
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 2, within: TimeSpan.FromSeconds(8));
 
             outcome.Success();
-            Assert.StartsWith(QwenErrorIds.ResponseTimeout + ": No response from 127.0.0.1 within 0.3 s (-IdleTimeoutSec).", Assert.Single(outcome.Output.Warnings));
+            Assert.StartsWith(QwenErrorIds.ResponseTimeout + ": No response from 127.0.0.1 within 1.5 s (-IdleTimeoutSec).", Assert.Single(outcome.Output.Warnings));
             await Fault.AssertServerIdleAsync(Server);
         }
 
@@ -133,20 +133,24 @@ namespace QwenPS.Tests.Faults
         [Fact]
         public async Task A_slow_drip_well_inside_the_idle_timeout_never_times_out()
         {
+            // 40 chunks 50 ms apart outlast the 1.5 s idle timeout as a whole, and no gap comes near it: the timer
+            // restarts on every read. The 30x margin is for a loaded CI box, where one 600 ms stall has been seen.
+            string answer = string.Concat(Enumerable.Repeat("drip", 20));
             Server.Enqueue(ServerBehavior.Stream(new StreamOptions
             {
-                Reply = ChatReply.FromText("a slow but steady answer", chunkSize: 2),
-                ChunkDelay = TimeSpan.FromMilliseconds(60),
+                Reply = ChatReply.FromText(answer, chunkSize: 2),
+                ChunkDelay = TimeSpan.FromMilliseconds(50),
                 IncludeUsage = true,
             }));
-            TestClient test = Fixture.CreateClient(s => s.IdleTimeout = TimeSpan.FromMilliseconds(600));
+            TimeSpan idle = TimeSpan.FromMilliseconds(1500);
+            TestClient test = Fixture.CreateClient(s => s.IdleTimeout = idle);
 
-            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: TimeSpan.FromSeconds(10));
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: TimeSpan.FromSeconds(15));
 
             QwenChatResponse response = outcome.Success();
-            Assert.Equal("a slow but steady answer", response.Content);
+            Assert.Equal(answer, response.Content);
             Assert.NotNull(response.Usage);
-            Assert.True(outcome.Elapsed > TimeSpan.FromMilliseconds(600), "The drip must outlast one idle timeout: " + outcome.Elapsed);
+            Assert.True(outcome.Elapsed > idle, "The drip must outlast one idle timeout: " + outcome.Elapsed);
         }
 
         [Fact]
