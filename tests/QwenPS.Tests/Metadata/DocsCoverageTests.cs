@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -58,6 +59,74 @@ namespace QwenPS.Tests.Metadata
             {
                 Assert.Matches(new Regex(@"### -" + name + @"\s*\r?\n(?:(?!### ).)*?```yaml\s*\r?\nType: ", RegexOptions.Singleline), text);
             }
+        }
+
+        /// <summary>Get-Help shows the yaml block's fields as they are written, so they must say what the binder does.</summary>
+        [Theory]
+        [MemberData(nameof(CmdletNames))]
+        public void Every_parameter_block_matches_the_compiled_parameter(string cmdlet)
+        {
+            CmdletInfo info = Meta.Cmdlets.Single(c => c.Name == cmdlet);
+            string text = File.ReadAllText(Docs(cmdlet + ".md"));
+            foreach (ParameterInfo parameter in info.Parameters)
+            {
+                IReadOnlyDictionary<string, string> yaml = YamlBlock(text, parameter.Name);
+                Type type = Nullable.GetUnderlyingType(parameter.Property.PropertyType) ?? parameter.Property.PropertyType;
+                Assert.True(type.Name == yaml["Type"], cmdlet + " -" + parameter.Name + ": Type " + yaml["Type"] + ", compiled " + type.Name);
+
+                List<string?> setNames = parameter.ParameterAttributes.Select(a => NamedValue(a, "ParameterSetName") as string).ToList();
+                string sets = setNames.Any(n => n == null || n == "__AllParameterSets") ? "(All)" : string.Join(", ", setNames.OrderBy(n => n, StringComparer.Ordinal));
+                Assert.True(sets == Sorted(yaml["Parameter Sets"]), cmdlet + " -" + parameter.Name + ": Parameter Sets " + yaml["Parameter Sets"] + ", compiled " + sets);
+
+                Assert.True(string.Join(", ", parameter.Aliases.OrderBy(a => a, StringComparer.Ordinal)) == Sorted(yaml["Aliases"]), cmdlet + " -" + parameter.Name + ": Aliases " + yaml["Aliases"]);
+
+                bool[] mandatory = parameter.ParameterAttributes.Select(a => NamedValue(a, "Mandatory") is true).Distinct().ToArray();
+                Assert.True(mandatory.Length == 1, cmdlet + " -" + parameter.Name + " is mandatory in some sets only: document it per set and extend this test.");
+                Assert.True((mandatory[0] ? "True" : "False") == yaml["Required"], cmdlet + " -" + parameter.Name + ": Required " + yaml["Required"]);
+
+                string[] positions = parameter.ParameterAttributes.Select(a => NamedValue(a, "Position") is int position && position >= 0 ? position.ToString(System.Globalization.CultureInfo.InvariantCulture) : "Named").Distinct().ToArray();
+                Assert.True(string.Join(", ", positions) == yaml["Position"], cmdlet + " -" + parameter.Name + ": Position " + yaml["Position"] + ", compiled " + string.Join(", ", positions));
+
+                var pipeline = new List<string>();
+                if (parameter.Named("ValueFromPipelineByPropertyName"))
+                {
+                    pipeline.Add("ByPropertyName");
+                }
+
+                if (parameter.Named("ValueFromPipeline"))
+                {
+                    pipeline.Add("ByValue");
+                }
+
+                string accept = pipeline.Count == 0 ? "False" : "True (" + string.Join(", ", pipeline) + ")";
+                Assert.True(accept == yaml["Accept pipeline input"], cmdlet + " -" + parameter.Name + ": Accept pipeline input " + yaml["Accept pipeline input"] + ", compiled " + accept);
+
+                string wildcards = parameter.Has("System.Management.Automation.SupportsWildcardsAttribute") ? "True" : "False";
+                Assert.True(wildcards == yaml["Accept wildcard characters"], cmdlet + " -" + parameter.Name + ": Accept wildcard characters " + yaml["Accept wildcard characters"]);
+            }
+        }
+
+        private static object? NamedValue(System.Reflection.CustomAttributeData attribute, string name) =>
+            attribute.NamedArguments.Where(n => n.MemberName == name).Select(n => n.TypedValue.Value).FirstOrDefault();
+
+        private static string Sorted(string list) =>
+            string.Join(", ", list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(x => x, StringComparer.Ordinal));
+
+        private static IReadOnlyDictionary<string, string> YamlBlock(string page, string parameter)
+        {
+            Match block = Regex.Match(page, @"^### -" + parameter + @"\s*\r?\n(?:(?!^### ).)*?```yaml\s*\r?\n(?<yaml>.*?)```", RegexOptions.Singleline | RegexOptions.Multiline);
+            Assert.True(block.Success, "no yaml block for -" + parameter);
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string line in block.Groups["yaml"].Value.Split('\n'))
+            {
+                int colon = line.IndexOf(':');
+                if (colon > 0)
+                {
+                    fields[line.Substring(0, colon).Trim()] = line.Substring(colon + 1).Trim();
+                }
+            }
+
+            return fields;
         }
 
         [Fact]
