@@ -142,6 +142,54 @@ Describe 'Add-QwenFileReference' {
         }
     }
 
+    Context 'Documents from the pipeline' {
+        It 'uploads piped files (Get-ChildItem) and references them in one message, in order' {
+            $reference = @(Get-ChildItem -LiteralPath $script:Article, $script:Notes | Add-QwenFileReference -BaseUri $script:BaseUri)
+
+            $reference.Count | Should -Be 1
+            $reference[0].Content | Should -Match ('^fileid://' + $script:FileIdPattern + ',fileid://' + $script:FileIdPattern + '$')
+            $uploads = @(Get-QwenTestRequest -Method POST -Path '/files')
+            (($uploads | ForEach-Object { $_.upload.fileName }) -join ',') | Should -BeExactly 'article.txt,notes.md'
+        }
+
+        It 'references stored files piped from Get-QwenFile without uploading them again' {
+            $uploaded = Add-QwenFileReference -Path $script:Article -BaseUri $script:BaseUri
+            @(Get-QwenTestRequest -Method POST -Path '/files').Count | Should -Be 1
+
+            $reference = @(Get-QwenFile -BaseUri $script:BaseUri | Add-QwenFileReference -BaseUri $script:BaseUri)
+
+            $reference.Count | Should -Be 1
+            $reference[0].Content | Should -BeExactly $uploaded.Content
+            @(Get-QwenTestRequest -Method POST -Path '/files').Count | Should -Be 1
+        }
+
+        It 'passes piped messages through and puts the parameter files before the piped ones' {
+            $output = @(
+                @((New-QwenMessage -Role System -Content 'Compare them.'), (Get-Item -LiteralPath $script:Notes)) |
+                    Add-QwenFileReference -FileId 'file-fe-first' -BaseUri $script:BaseUri
+            )
+
+            $output.Count | Should -Be 2
+            $output[0].Content | Should -BeExactly 'Compare them.'
+            $output[1].Content | Should -Match ('^fileid://file-fe-first,fileid://' + $script:FileIdPattern + '$')
+        }
+
+        It 'ends with InvalidArgument for a piped string, before any upload' {
+            $err = { $script:Article | Add-QwenFileReference -BaseUri $script:BaseUri } |
+                Should -Throw -ErrorId 'InvalidArgument,*' -PassThru
+
+            $err.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidType)
+            $err.Exception.Message | Should -Match '-Path'
+            @(Get-QwenTestRequest).Count | Should -Be 0
+        }
+
+        It 'ends with InvalidArgument when no document is given at all' {
+            { New-QwenMessage -Role System -Content 'x' | Add-QwenFileReference -BaseUri $script:BaseUri } |
+                Should -Throw -ErrorId 'InvalidArgument,*'
+            @(Get-QwenTestRequest).Count | Should -Be 0
+        }
+    }
+
     Context '-WhatIf' {
         It 'uploads nothing and still passes the piped messages through' {
             $output = @(

@@ -8,8 +8,9 @@ namespace QwenPS.Commands
 {
     /// <summary>
     /// Add-QwenFileReference: passes the piped messages through, then emits ONE system message
-    /// <c>fileid://id1,fileid://id2</c> for qwen-long. With -Path/-LiteralPath it first uploads each file
-    /// (purpose file-extract) and waits until DashScope has processed it.
+    /// <c>fileid://id1,fileid://id2</c> for qwen-long. Documents come from -Path/-LiteralPath/-FileId and from the
+    /// pipeline (files from Get-ChildItem, QwenFileInfo from Get-QwenFile), in that order. Local files are uploaded
+    /// (purpose file-extract) and waited for until DashScope has processed them.
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "QwenFileReference", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(QwenMessage), typeof(QwenChatResponse))]
@@ -19,7 +20,8 @@ namespace QwenPS.Commands
         private const string LiteralPathSet = "LiteralPath";
         private const string FileIdSet = "FileId";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        /// <summary>Not mandatory: the documents may come down the pipeline instead.</summary>
+        [Parameter(Position = 0, ParameterSetName = PathSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; } = Array.Empty<string>();
@@ -34,22 +36,27 @@ namespace QwenPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] FileId { get; set; } = Array.Empty<string>();
 
-        /// <summary>How long to wait, in seconds, for DashScope to process each uploaded file.</summary>
-        [Parameter(ParameterSetName = PathSet)]
-        [Parameter(ParameterSetName = LiteralPathSet)]
+        /// <summary>How long to wait, in seconds, for DashScope to process each uploaded (or still processing) file.</summary>
+        [Parameter]
         [ValidateRange(1, 86400)]
         public int ProcessingTimeoutSec { get; set; } = (int)FileReferenceOperation.DefaultProcessingTimeout.TotalSeconds;
 
+        /// <summary>Messages to pass through, or documents: files (Get-ChildItem) and QwenFileInfo (Get-QwenFile).</summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
-        private readonly List<string> _files = new List<string>();
+        private readonly List<FileReferenceSource> _sources = new List<FileReferenceSource>();
 
         protected override void BeginProcessing()
         {
             // Resolve every path before any input flows or any byte is sent: a missing file fails first.
             if (ParameterSetName == FileIdSet)
             {
+                foreach (string id in FileId)
+                {
+                    _sources.Add(FileReferenceSource.Id(id));
+                }
+
                 return;
             }
 
@@ -57,28 +64,55 @@ namespace QwenPS.Commands
             {
                 foreach (string resolved in ResolvePath(path, literal: ParameterSetName == LiteralPathSet))
                 {
-                    try
-                    {
-                        FileUploadRules.Check(resolved);
-                    }
-                    catch (QwenException error)
-                    {
-                        ThrowQwenError(error);
-                    }
-
-                    _files.Add(resolved);
+                    AddSource(() => FileReferenceSource.Local(resolved));
                 }
             }
         }
 
-        protected override void ProcessRecord() => NewQwenMessageCommand.PassThrough(this, InputObject);
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null)
+            {
+                return;
+            }
+
+            // A bad document ends the command before any upload: the chat must not run without it.
+            if (AddSource(() => FileReferenceSource.FromPipeline(InputObject.BaseObject)) == null)
+            {
+                NewQwenMessageCommand.PassThrough(this, InputObject);
+            }
+        }
 
         protected override void EndProcessing()
         {
-            QwenMessage? reference;
+            if (_sources.Count == 0)
+            {
+                ThrowQwenError(new QwenException(
+                    QwenErrorIds.InvalidArgument,
+                    QwenErrorCategory.InvalidArgument,
+                    "No document to reference: give -Path, -LiteralPath or -FileId, or pipe files (Get-ChildItem) or stored files (Get-QwenFile)."));
+            }
+
+            var approved = new List<FileReferenceSource>(_sources.Count);
+            foreach (FileReferenceSource source in _sources)
+            {
+                if (source.LocalPath == null || ShouldProcess(source.LocalPath, "Upload to DashScope (purpose file-extract)"))
+                {
+                    approved.Add(source);
+                }
+            }
+
+            if (approved.Count == 0)
+            {
+                return;
+            }
+
+            QwenMessage reference;
             try
             {
-                reference = ParameterSetName == FileIdSet ? FileReferenceOperation.BuildReference(FileId) : UploadApproved();
+                reference = approved.Exists(s => s.NeedsService)
+                    ? RunWithClient((client, output, token) => FileReferenceOperation.ReferenceAsync(client, approved, TimeSpan.FromSeconds(ProcessingTimeoutSec), token))
+                    : FileReferenceOperation.BuildReference(approved);
             }
             catch (QwenException error)
             {
@@ -86,30 +120,29 @@ namespace QwenPS.Commands
                 return;
             }
 
-            if (reference != null)
-            {
-                WriteObject(reference);
-            }
+            WriteObject(reference);
         }
 
-        private QwenMessage? UploadApproved()
+        /// <summary>Adds the document <paramref name="create"/> makes (null: not a document); a bad one ends the command.</summary>
+        private FileReferenceSource? AddSource(Func<FileReferenceSource?> create)
         {
-            var approved = new List<string>();
-            foreach (string file in _files)
+            FileReferenceSource? source;
+            try
             {
-                if (ShouldProcess(file, "Upload to DashScope (purpose file-extract)"))
-                {
-                    approved.Add(file);
-                }
+                source = create();
             }
-
-            if (approved.Count == 0)
+            catch (QwenException error)
             {
+                ThrowQwenError(error);
                 return null;
             }
 
-            TimeSpan timeout = TimeSpan.FromSeconds(ProcessingTimeoutSec);
-            return RunWithClient((client, output, token) => FileReferenceOperation.UploadAndReferenceAsync(client, approved, timeout, token));
+            if (source != null)
+            {
+                _sources.Add(source);
+            }
+
+            return source;
         }
 
         private IEnumerable<string> ResolvePath(string path, bool literal)

@@ -47,30 +47,75 @@ namespace QwenPS.Engine
         }
 
         /// <summary>Checks every file first (nothing is sent if one is bad), then uploads each and waits for it.</summary>
-        public static async Task<QwenMessage> UploadAndReferenceAsync(QwenClient client, IReadOnlyList<string> paths, TimeSpan processingTimeout, CancellationToken cancellationToken)
+        public static Task<QwenMessage> UploadAndReferenceAsync(QwenClient client, IReadOnlyList<string> paths, TimeSpan processingTimeout, CancellationToken cancellationToken)
         {
             if (paths.Count > MaxFileIds)
             {
                 throw TooManyIds(paths.Count);
             }
 
+            var sources = new List<FileReferenceSource>(paths.Count);
             foreach (string path in paths)
             {
-                FileUploadRules.Check(path);
+                sources.Add(FileReferenceSource.Local(path));
             }
 
-            var uploaded = new List<QwenFileInfo>(paths.Count);
-            foreach (string path in paths)
+            return ReferenceAsync(client, sources, processingTimeout, cancellationToken);
+        }
+
+        /// <summary>
+        /// The reference message for <paramref name="sources"/>, in their order: local files are uploaded first (all
+        /// of them, so the service processes them side by side), then every file not yet processed is waited for.
+        /// </summary>
+        public static async Task<QwenMessage> ReferenceAsync(QwenClient client, IReadOnlyList<FileReferenceSource> sources, TimeSpan processingTimeout, CancellationToken cancellationToken)
+        {
+            if (sources.Count > MaxFileIds)
             {
-                uploaded.Add(await client.UploadFileAsync(path, QwenClient.FileExtractPurpose, cancellationToken).ConfigureAwait(false));
+                throw TooManyIds(sources.Count);
             }
 
-            var ids = new List<string>(uploaded.Count);
-            foreach (QwenFileInfo file in uploaded)
+            var files = new QwenFileInfo?[sources.Count];
+            for (int i = 0; i < sources.Count; i++)
             {
+                files[i] = sources[i].LocalPath is string path
+                    ? await client.UploadFileAsync(path, QwenClient.FileExtractPurpose, cancellationToken).ConfigureAwait(false)
+                    : sources[i].StoredFile;
+            }
+
+            var ids = new List<string>(sources.Count);
+            for (int i = 0; i < sources.Count; i++)
+            {
+                QwenFileInfo? file = files[i];
+                if (file == null)
+                {
+                    ids.Add(sources[i].FileId!);
+                    continue;
+                }
+
                 QwenFileInfo processed = await client.WaitForFileAsync(file, processingTimeout, cancellationToken).ConfigureAwait(false);
-                client.Settings.Output.WriteVerbose("File id for '" + (processed.FileName ?? file.FileName) + "': " + processed.Id);
+                if (sources[i].LocalPath != null)
+                {
+                    client.Settings.Output.WriteVerbose("File id for '" + (processed.FileName ?? file.FileName) + "': " + processed.Id);
+                }
+
                 ids.Add(processed.Id);
+            }
+
+            return BuildReference(ids);
+        }
+
+        /// <summary>The reference message for sources that need no request (ids, and files already processed).</summary>
+        public static QwenMessage BuildReference(IReadOnlyList<FileReferenceSource> sources)
+        {
+            var ids = new List<string>(sources.Count);
+            foreach (FileReferenceSource source in sources)
+            {
+                if (source.NeedsService)
+                {
+                    throw new InvalidOperationException("A source that needs the service was given to the offline overload.");
+                }
+
+                ids.Add(source.FileId ?? source.StoredFile!.Id);
             }
 
             return BuildReference(ids);

@@ -202,11 +202,7 @@ namespace QwenPS.Engine
 
                     if (!IsProcessing(current.Status))
                     {
-                        throw new QwenException(
-                            QwenErrorIds.FileProcessingFailed,
-                            QwenErrorCategory.InvalidData,
-                            "DashScope could not process " + current.Id + " (" + (current.FileName ?? "file") + "): status '" + current.Status + "'" +
-                            (string.IsNullOrEmpty(current.StatusDetails) ? "." : ", " + current.StatusDetails)) { Target = current.Id };
+                        throw ProcessingFailed(current);
                     }
 
                     poll++;
@@ -247,9 +243,18 @@ namespace QwenPS.Engine
                 QwenErrorCategory.OperationTimeout,
                 "DashScope was still processing " + file.Id + " after " + Seconds(elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ").") { Target = file.Id };
 
-        private static bool IsProcessed(string? status) => string.Equals(status, "processed", StringComparison.OrdinalIgnoreCase);
+        /// <summary>The service ended processing with an error status: the file can never be referenced.</summary>
+        internal static QwenException ProcessingFailed(QwenFileInfo file) =>
+            new QwenException(
+                QwenErrorIds.FileProcessingFailed,
+                QwenErrorCategory.InvalidData,
+                "DashScope could not process " + file.Id + " (" + (file.FileName ?? "file") + "): status '" + file.Status + "'" +
+                (string.IsNullOrEmpty(file.StatusDetails) ? "." : ", " + file.StatusDetails)) { Target = file.Id };
 
-        private static bool IsProcessing(string? status) =>
+        internal static bool IsProcessed(string? status) => string.Equals(status, "processed", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Still being processed, or not known yet (no status): worth polling.</summary>
+        internal static bool IsProcessing(string? status) =>
             status == null
             || string.Equals(status, "processing", StringComparison.OrdinalIgnoreCase)
             || string.Equals(status, "uploaded", StringComparison.OrdinalIgnoreCase)

@@ -14,25 +14,19 @@ namespace QwenPS.Tests.Client
     public sealed class FilesClientTests : IClassFixture<ServerFixture>, IDisposable
     {
         private readonly ServerFixture _fixture;
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "qwenps-files-" + Guid.NewGuid().ToString("N"));
+        private readonly TempFolder _folder = new TempFolder("files");
 
         public FilesClientTests(ServerFixture fixture)
         {
             _fixture = fixture;
             fixture.Server.Reset();
-            Directory.CreateDirectory(_folder);
         }
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => _folder.Dispose();
 
         private DashScopeTestServer Server => _fixture.Server;
 
-        private string Write(string name, string text)
-        {
-            string path = Path.Combine(_folder, name);
-            File.WriteAllText(path, text);
-            return path;
-        }
+        private string Write(string name, string text) => _folder.Write(name, text);
 
         [Fact]
         public async Task Upload_streams_the_file_as_multipart_and_returns_the_file_object()
@@ -58,7 +52,7 @@ namespace QwenPS.Tests.Client
         public async Task Upload_bigger_than_one_read_completes_with_progress()
         {
             TestClient test = _fixture.CreateClient();
-            string path = Path.Combine(_folder, "big.txt");
+            string path = _folder["big.txt"];
             File.WriteAllBytes(path, Enumerable.Repeat((byte)'a', 1024 * 1024).ToArray());
 
             QwenFileInfo file = await test.Client.UploadFileAsync(path, "file-extract", CancellationToken.None);
@@ -169,6 +163,31 @@ namespace QwenPS.Tests.Client
 
             Assert.Equal(QwenErrorIds.Timeout, error.ErrorId);
             Assert.Single(Server.Requests);
+        }
+
+        [Fact]
+        public async Task Piped_files_and_stored_files_become_one_reference_in_the_order_given()
+        {
+            // Get-ChildItem and Get-QwenFile output mixed: a stored file already processed (no request), a local
+            // file (upload, then wait), and a stored file still processing (waited for).
+            Server.Files.Add("file-fe-done", "old.pdf", new byte[] { 1 });
+            Server.Files.Add("file-fe-busy", "busy.pdf", new byte[] { 2 }, status: "processing");
+            TestClient test = _fixture.CreateClient();
+            var sources = new[]
+            {
+                FileReferenceSource.FromPipeline(new QwenFileInfo("file-fe-done", "old.pdf", 1, "file-extract", "processed", null, null))!,
+                FileReferenceSource.FromPipeline(new FileInfo(Write("new.md", "# new")))!,
+                FileReferenceSource.FromPipeline(new QwenFileInfo("file-fe-busy", "busy.pdf", 1, "file-extract", "processing", null, null))!,
+            };
+
+            QwenMessage reference = await FileReferenceOperation.ReferenceAsync(test.Client, sources, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+            string uploaded = Server.Files.List().Single(f => f.FileName == "new.md").Id;
+            Assert.Equal(QwenRole.System, reference.Role);
+            Assert.Equal("fileid://file-fe-done,fileid://" + uploaded + ",fileid://file-fe-busy", reference.Content);
+            Assert.Equal(
+                new[] { "POST /files", "GET /files/" + uploaded, "GET /files/file-fe-busy" },
+                Server.Requests.Select(r => r.Method + " " + r.Path));
         }
 
         [Fact]

@@ -34,16 +34,15 @@ namespace QwenPS.Tests.Faults
 
         private const int Rounds = 5;
         private readonly ITestOutputHelper _log;
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "qwenps-cancel-" + Guid.NewGuid().ToString("N"));
+        private readonly TempFolder _folder = new TempFolder("cancel");
 
         public CancellationFaultTests(FaultFixture fixture, ITestOutputHelper log)
             : base(fixture)
         {
             _log = log;
-            Directory.CreateDirectory(_folder);
         }
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => _folder.Dispose();
 
         /// <summary>Stops <paramref name="work"/> once <paramref name="reached"/> says it is in the phase, and returns
         /// the time from Cancel() until the call ended with OperationCanceledException.</summary>
@@ -195,7 +194,7 @@ namespace QwenPS.Tests.Faults
         [Fact]
         public async Task Stopping_during_an_upload_returns_promptly_and_the_server_sees_the_upload_end()
         {
-            string path = Path.Combine(_folder, "big.txt");
+            string path = _folder["big.txt"];
             await File.WriteAllBytesAsync(path, new byte[4 * 1024 * 1024]);
             var latencies = new List<TimeSpan>();
             for (int round = 0; round < Rounds; round++)

@@ -13,34 +13,18 @@ namespace QwenPS.Tests.Faults
     /// <summary>The Files API: bad files caught before sending, uploads retried, processing that fails or never ends.</summary>
     public sealed class FileFaultTests : FaultTestBase, IDisposable
     {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "qwenps-filefaults-" + Guid.NewGuid().ToString("N"));
+        private readonly TempFolder _folder = new TempFolder("filefaults");
 
         public FileFaultTests(FaultFixture fixture)
             : base(fixture)
         {
-            Directory.CreateDirectory(_folder);
         }
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => _folder.Dispose();
 
-        private string Write(string name, string text)
-        {
-            string path = Path.Combine(_folder, name);
-            File.WriteAllText(path, text);
-            return path;
-        }
+        private string Write(string name, string text) => _folder.Write(name, text);
 
-        /// <summary>A sparse file of that size: no disk is used for its zeros.</summary>
-        private string Sized(string name, long bytes)
-        {
-            string path = Path.Combine(_folder, name);
-            using (var file = new FileStream(path, FileMode.Create))
-            {
-                file.SetLength(bytes);
-            }
-
-            return path;
-        }
+        private string Sized(string name, long bytes) => _folder.Sized(name, bytes);
 
         private static Task<FaultOutcome> Upload(TestClient test, string path, CancellationToken token = default) =>
             Fault.RunAsync(test, () => test.Client.UploadFileAsync(path, QwenClient.FileExtractPurpose, token));
@@ -48,7 +32,7 @@ namespace QwenPS.Tests.Faults
         [Fact]
         public async Task Uploading_a_missing_file_fails_before_any_request()
         {
-            string path = Path.Combine(_folder, "missing.pdf");
+            string path = _folder["missing.pdf"];
             FaultOutcome outcome = (await Upload(Fixture.CreateClient(), path)).Verify(Server, requests: 0, within: Fault.Quick);
 
             QwenException error = outcome.Failure(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound);
@@ -207,7 +191,7 @@ namespace QwenPS.Tests.Faults
         public async Task Upload_and_reference_checks_every_file_before_sending_any()
         {
             string good = Write("good.txt", "ok");
-            string missing = Path.Combine(_folder, "gone.txt");
+            string missing = _folder["gone.txt"];
             TestClient test = Fixture.CreateClient();
 
             FaultOutcome outcome = (await Fault.RunAsync(test, () => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { good, missing }, TimeSpan.FromSeconds(5), CancellationToken.None)))

@@ -310,22 +310,11 @@ namespace QwenPS.Tests.Unit
 
     public sealed class FileUploadRulesTests : IDisposable
     {
-        private readonly string _folder = Path.Combine(Path.GetTempPath(), "qwenps-rules-" + Guid.NewGuid().ToString("N"));
+        private readonly TempFolder _folder = new TempFolder("rules");
 
-        public FileUploadRulesTests() => Directory.CreateDirectory(_folder);
+        public void Dispose() => _folder.Dispose();
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-        private string Make(string name, long size)
-        {
-            string path = Path.Combine(_folder, name);
-            using (var file = new FileStream(path, FileMode.Create))
-            {
-                file.SetLength(size);
-            }
-
-            return path;
-        }
+        private string Make(string name, long size) => _folder.Sized(name, size);
 
         [Fact]
         public void Supported_documents_and_images_within_limits_pass()
@@ -343,7 +332,7 @@ namespace QwenPS.Tests.Unit
         [InlineData("huge.png", FileUploadRules.MaxImageBytes + 1, QwenErrorIds.FileTooLarge)]
         public void Bad_files_fail_with_a_clear_id_naming_the_path(string name, long size, string id)
         {
-            string path = size < 0 ? Path.Combine(_folder, name) : Make(name, size);
+            string path = size < 0 ? _folder[name] : Make(name, size);
             QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(path));
             Assert.Equal(id, error.ErrorId);
             Assert.Equal(path, error.Target);
@@ -352,7 +341,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void A_directory_is_not_a_file()
         {
-            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder));
+            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder.Path));
             Assert.Equal(QwenErrorIds.FileNotFound, error.ErrorId);
             Assert.Contains("directory", error.Message);
         }
