@@ -12,7 +12,8 @@
     Docs     docs/en-US (PlatyPS markdown, schema 2.0.0) to MAML help (QwenPS.dll-Help.xml) and the about
              topic (about_QwenPS.help.txt), written to en-US/ next to QwenPS.psd1. Get-Help looks for a
              module's help in <ModuleBase>/<culture>/, and ModuleBase is the folder of the manifest, not bin/.
-             Uses Microsoft.PowerShell.PlatyPS (1.x) when installed, else platyPS (0.14.x), else is skipped.
+             Uses Microsoft.PowerShell.PlatyPS (1.x) when installed, else platyPS (0.14.x), else installs
+             Microsoft.PowerShell.PlatyPS for the current user (unless -NoInstall, which makes it fail).
     Test     dotnet test (xunit), then the Pester 5 suite in tests/ in a fresh pwsh process, so the module
              DLL is never loaded, and locked, in this session. Needs PowerShell 7.4 or later.
     Package  Build (Release) and Docs, then output/QwenPS/<ModuleVersion>/ with QwenPS.psd1, LICENSE, bin/ and
@@ -26,6 +27,10 @@
 
 .PARAMETER Configuration
     The dotnet build configuration for Build and Test. Package always builds Release.
+
+.PARAMETER NoInstall
+    Do not install a missing Pester (5.5 or later) or PlatyPS for the current user from the PowerShell
+    Gallery: the Test or Docs task then fails, saying what to install. Without it, they are installed.
 
 .EXAMPLE
     ./build.ps1
@@ -44,7 +49,9 @@ param(
     [string[]]$Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    [switch]$NoInstall
 )
 
 Set-StrictMode -Version Latest
@@ -83,6 +90,51 @@ function Write-Skipped {
     Write-Host $rule -ForegroundColor Yellow
     Write-Warning $Message
     Write-Host $rule -ForegroundColor Yellow
+}
+
+function Find-ToolModule {
+    # The newest installed version of a module within [MinimumVersion, BelowVersion), or $null.
+    param(
+        [Parameter(Mandatory)][string]$Name,
+        [Parameter(Mandatory)][version]$MinimumVersion,
+        [version]$BelowVersion
+    )
+
+    Get-Module -ListAvailable -Name $Name |
+        Where-Object { $_.Version -ge $MinimumVersion -and ($null -eq $BelowVersion -or $_.Version -lt $BelowVersion) } |
+        Sort-Object -Property Version -Descending |
+        Select-Object -First 1
+}
+
+function Install-ToolModule {
+    # Installs a build tool for the current user (CI machines start without Pester 5 or PlatyPS), or fails
+    # with -NoInstall: a test or help step is never skipped where PowerShell can run it.
+    param(
+        [Parameter(Mandatory)][string]$Name,
+        [Parameter(Mandatory)][version]$MinimumVersion,
+        [version]$BelowVersion,
+        [Parameter(Mandatory)][string]$NeededFor
+    )
+
+    if ($NoInstall) {
+        throw "$NeededFor needs $Name $MinimumVersion or later, which is not installed (-NoInstall): Install-Module $Name -MinimumVersion $MinimumVersion -Scope CurrentUser"
+    }
+
+    Write-Host "Installing $Name $MinimumVersion or later for the current user from the PowerShell Gallery ($NeededFor needs it)."
+    # -SkipPublisherCheck: Windows ships Pester 3 signed by another publisher, which would block Pester 5.
+    $install = @{ Name = $Name; MinimumVersion = $MinimumVersion; Scope = 'CurrentUser'; Repository = 'PSGallery' }
+    if ($null -ne $BelowVersion) {
+        # The newest release below $BelowVersion: the suite is written for that major version.
+        $install.MaximumVersion = '{0}.999.999' -f ($BelowVersion.Major - 1)
+    }
+
+    Install-Module @install -Force -AllowClobber -SkipPublisherCheck -ErrorAction Stop
+    $installed = Find-ToolModule -Name $Name -MinimumVersion $MinimumVersion -BelowVersion $BelowVersion
+    if ($null -eq $installed) {
+        throw "Installed $Name, but Get-Module -ListAvailable does not find $MinimumVersion or later; check `$env:PSModulePath."
+    }
+
+    $installed
 }
 
 function Get-DotnetPath {
@@ -189,12 +241,11 @@ function Invoke-DocsTask {
         throw "There are no command help pages (Verb-Noun.md) in $script:DocsDir."
     }
 
-    $platyV2 = Get-Module -ListAvailable -Name 'Microsoft.PowerShell.PlatyPS' | Sort-Object -Property Version -Descending | Select-Object -First 1
-    $platyV1 = Get-Module -ListAvailable -Name 'platyPS' | Sort-Object -Property Version -Descending | Select-Object -First 1
+    $platyV2 = Find-ToolModule -Name 'Microsoft.PowerShell.PlatyPS' -MinimumVersion '1.0.0'
+    # Only 0.x of the old name has New-ExternalHelp: its 2.0.0 previews are the new engine under the old name.
+    $platyV1 = Find-ToolModule -Name 'platyPS' -MinimumVersion '0.14.0' -BelowVersion '1.0.0'
     if ($null -eq $platyV2 -and $null -eq $platyV1) {
-        Write-Skipped ('PlatyPS is not installed: the Docs step was SKIPPED and the module has no help. ' +
-            'Install-Module Microsoft.PowerShell.PlatyPS (or platyPS 0.14) and run ./build.ps1 -Task Docs.')
-        return
+        $platyV2 = Install-ToolModule -Name 'Microsoft.PowerShell.PlatyPS' -MinimumVersion '1.0.0' -NeededFor 'The Docs task'
     }
 
     $null = New-Item -ItemType Directory -Path $script:HelpDir -Force
@@ -286,13 +337,9 @@ function Invoke-TestTask {
         '--results-directory', $script:TestResultsDir, '--logger', 'trx;LogFileName=QwenPS.Tests.trx')
 
     Write-Step 'Test: Pester (tests/*.Tests.ps1) in a fresh pwsh'
-    $pester = Get-Module -ListAvailable -Name 'Pester' |
-        Where-Object { $_.Version -ge [version]'5.5.0' } |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
+    $pester = Find-ToolModule -Name 'Pester' -MinimumVersion '5.5.0' -BelowVersion '6.0.0'
     if ($null -eq $pester) {
-        Write-Skipped 'Pester 5 is not installed: the Pester suite was SKIPPED (Install-Module Pester -MinimumVersion 5.5)'
-        return
+        $pester = Install-ToolModule -Name 'Pester' -MinimumVersion '5.5.0' -BelowVersion '6.0.0' -NeededFor 'The Test task'
     }
 
     $resultPath = Join-Path $script:TestResultsDir 'pester.xml'

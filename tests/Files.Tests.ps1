@@ -76,12 +76,20 @@ Describe 'Files API cmdlets' {
             @(Get-QwenTestRequest -Method GET -Path "/files/$($script:Ids[1])").Count | Should -BeGreaterThan 0
         }
 
-        It 'fails with NotFound for an unknown id' {
-            $err = { Get-QwenFile -FileId 'file-fe-doesnotexist' -BaseUri $script:BaseUri } |
-                Should -Throw -ErrorId 'NotFound,*' -PassThru
+        It 'reports NotFound for an unknown id as a non-terminating error and goes on with the others' {
+            $found = @(Get-QwenFile -FileId 'file-fe-doesnotexist', $script:Ids[0] -BaseUri $script:BaseUri -ErrorAction SilentlyContinue -ErrorVariable getErrors)
 
-            $err.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
-            $err.TargetObject | Should -BeExactly 'file-fe-doesnotexist'
+            $getErrors.Count | Should -Be 1
+            $getErrors[0].FullyQualifiedErrorId | Should -BeLike 'NotFound,*'
+            $getErrors[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+            $getErrors[0].TargetObject | Should -BeExactly 'file-fe-doesnotexist'
+            $found.Count | Should -Be 1
+            $found[0].Id | Should -BeExactly $script:Ids[0]
+        }
+
+        It 'stops at an unknown id with -ErrorAction Stop' {
+            { Get-QwenFile -FileId 'file-fe-doesnotexist' -BaseUri $script:BaseUri -ErrorAction Stop } |
+                Should -Throw -ErrorId 'NotFound,*'
         }
     }
 

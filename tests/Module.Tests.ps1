@@ -82,12 +82,12 @@ Describe 'QwenPS module' {
 
     Context 'Output types' {
         It '<Name> declares <Expected>' -TestCases @(
-            @{ Name = 'Add-QwenFileReference'; Expected = 'QwenPS.QwenMessage' }
+            @{ Name = 'Add-QwenFileReference'; Expected = 'QwenPS.QwenChatResponse,QwenPS.QwenMessage' }
             @{ Name = 'Connect-Qwen'; Expected = 'QwenPS.QwenConnectionInfo' }
             @{ Name = 'Disconnect-Qwen'; Expected = 'System.Void' }
             @{ Name = 'Get-QwenFile'; Expected = 'QwenPS.QwenFileInfo' }
             @{ Name = 'Invoke-QwenChat'; Expected = 'QwenPS.QwenChatResponse,QwenPS.QwenContentChunk,QwenPS.QwenReasoningChunk,QwenPS.QwenUsage' }
-            @{ Name = 'New-QwenMessage'; Expected = 'QwenPS.QwenMessage' }
+            @{ Name = 'New-QwenMessage'; Expected = 'QwenPS.QwenChatResponse,QwenPS.QwenMessage' }
             @{ Name = 'Remove-QwenFile'; Expected = 'System.Void' }
         ) {
             $command = Get-Command -Name $Name -Module QwenPS
