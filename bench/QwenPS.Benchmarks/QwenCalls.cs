@@ -3,9 +3,15 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
 using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.Wire;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.Transport;
 
 namespace QwenPS.Benchmarks
 {
@@ -32,9 +38,14 @@ namespace QwenPS.Benchmarks
         /// <summary>What the cmdlets use (one pooled HttpClient per proxy setting), without environment proxies.</summary>
         public static HttpClient CreateHttpClient() => HttpClientCache.Create(ProxySettings.Default, _ => null);
 
-        /// <summary>A fresh client per call, as each cmdlet invocation builds its own settings around the shared HttpClient.</summary>
+        /// <summary>A fresh client per call, built by the module's factory as each cmdlet invocation does, around the shared HttpClient.</summary>
         public static QwenClient Client(HttpClient http, Uri baseUri, IQwenOutput output) =>
-            new QwenClient(new QwenClientSettings(http, baseUri, ApiKey.Resolve(null, null, name => name == ApiKey.EnvironmentVariable ? Key : null), output));
+            QwenClientFactory.Create(new QwenClientOptions
+            {
+                BaseUri = baseUri,
+                Environment = name => name == ApiKey.EnvironmentVariable ? Key : null,
+                Http = http,
+            }).CreateClient(output);
 
         /// <summary>
         /// Runs one chat the way Invoke-QwenChat does: the engine works on pool threads and writes into an
@@ -42,7 +53,7 @@ namespace QwenPS.Benchmarks
         /// </summary>
         public static QwenChatResponse RunThroughPump(HttpClient http, Uri baseUri, ChatRequest request, IQwenOutput target)
         {
-            var options = new ChatOptions { Stream = request.Stream };
+            var options = new ChatRun { Stream = request.Stream };
             using (var pump = new OutputPump())
             using (var cancellation = new CancellationTokenSource())
             {
@@ -52,7 +63,7 @@ namespace QwenPS.Benchmarks
         }
 
         public static Task<QwenChatResponse> ChatAsync(HttpClient http, Uri baseUri, ChatRequest request, Action<object>? onRecord) =>
-            Client(http, baseUri, NullOutput.Instance).ChatAsync(request, onRecord, CancellationToken.None);
+            new ChatApi(Client(http, baseUri, NullOutput.Instance).Transport).ChatAsync(request, onRecord, CancellationToken.None);
     }
 
     /// <summary>An output that drops everything except objects, which it hands to an optional callback.</summary>
@@ -86,10 +97,6 @@ namespace QwenPS.Benchmarks
         }
 
         public void WriteLive(LiveText text)
-        {
-        }
-
-        public void WriteError(QwenException error)
         {
         }
     }

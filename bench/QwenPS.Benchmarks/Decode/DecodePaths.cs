@@ -13,6 +13,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OpenAI;
 using OpenAI.Chat;
+using QwenPS.Chat;
 using QwenPS.Streaming;
 
 namespace QwenPS.Benchmarks.Decode

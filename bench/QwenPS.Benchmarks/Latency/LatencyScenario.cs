@@ -7,8 +7,13 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Benchmarks.Report;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
 using QwenPS.Engine;
-using QwenPS.Wire;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
 
 namespace QwenPS.Benchmarks.Latency
 {

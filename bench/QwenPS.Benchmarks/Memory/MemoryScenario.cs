@@ -12,7 +12,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Benchmarks.Decode;
 using QwenPS.Benchmarks.Report;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
 using QwenPS.TestServer;
 
 namespace QwenPS.Benchmarks.Memory
@@ -246,7 +249,7 @@ namespace QwenPS.Benchmarks.Memory
                 return (length, 0);
             }
 
-            QwenFileInfo info = await QwenCalls.Client(http, baseUri, NullOutput.Instance).UploadFileAsync(file, QwenClient.FileExtractPurpose, CancellationToken.None).ConfigureAwait(false);
+            QwenFileInfo info = await new FilesApi(QwenCalls.Client(http, baseUri, NullOutput.Instance).Transport).UploadFileAsync(file, FilePurposes.FileExtract, CancellationToken.None).ConfigureAwait(false);
             return (info.Bytes, 0);
         }
 

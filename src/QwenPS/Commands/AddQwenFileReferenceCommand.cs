@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
-using QwenPS.Engine;
+using QwenPS.Files;
 
 namespace QwenPS.Commands
 {
@@ -107,36 +107,16 @@ namespace QwenPS.Commands
                 return;
             }
 
-            QwenMessage reference;
-            try
-            {
-                reference = approved.Exists(s => s.NeedsService)
-                    ? RunWithClient((client, output, token) => FileReferenceOperation.ReferenceAsync(client, approved, TimeSpan.FromSeconds(ProcessingTimeoutSec), token))
-                    : FileReferenceOperation.BuildReference(approved);
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-                return;
-            }
-
+            QwenMessage reference = approved.Exists(s => s.NeedsService)
+                ? RunWithClient((client, output, token) => FileReferenceOperation.ReferenceAsync(client, approved, TimeSpan.FromSeconds(ProcessingTimeoutSec), token))
+                : Guard(() => FileReferenceOperation.BuildReference(approved));
             WriteObject(reference);
         }
 
         /// <summary>Adds the document <paramref name="create"/> makes (null: not a document); a bad one ends the command.</summary>
         private FileReferenceSource? AddSource(Func<FileReferenceSource?> create)
         {
-            FileReferenceSource? source;
-            try
-            {
-                source = create();
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-                return null;
-            }
-
+            FileReferenceSource? source = Guard(create);
             if (source != null)
             {
                 _sources.Add(source);

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using QwenPS.Engine;
+using QwenPS.Output;
 
 namespace QwenPS.Commands
 {
@@ -32,7 +32,6 @@ namespace QwenPS.Commands
             var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
             {
                 PercentComplete = progress.PercentComplete,
-                SecondsRemaining = progress.SecondsRemaining,
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             _cmdlet.WriteProgress(record);
@@ -72,7 +71,5 @@ namespace QwenPS.Commands
 
             return _background;
         }
-
-        public void WriteError(QwenException error) => _cmdlet.WriteError(QwenCmdlet.ToErrorRecord(error));
     }
 }

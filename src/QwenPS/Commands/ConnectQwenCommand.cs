@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
-using QwenPS.Http;
+using QwenPS.Engine;
 
 namespace QwenPS.Commands
 {
@@ -33,28 +33,8 @@ namespace QwenPS.Commands
 
         protected override void EndProcessing()
         {
-            try
-            {
-                QwenRegion? region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null;
-                Uri? baseUri = BaseUri != null ? QwenEndpoints.Validate(BaseUri) : null;
-                Uri effective = QwenEndpoints.Resolve(baseUri, region, null, Environment);
-                // Each call replaces this runspace's defaults as a whole (like a new sign-in).
-                ConnectionStore.Set(RunspaceScope, new ConnectionDefaults(ApiKey?.Copy(), baseUri, region, Model));
-                string source = ApiKey != null && ApiKey.Length > 0 ? "Connect-Qwen"
-                    : !string.IsNullOrWhiteSpace(Environment(Http.ApiKey.EnvironmentVariable)) ? Http.ApiKey.EnvironmentVariable
-                    : "None";
-                if (source == "None")
-                {
-                    WriteWarning("No API key: pass -ApiKey or set $env:" + Http.ApiKey.EnvironmentVariable + " before calling the service.");
-                }
-
-                WriteVerbose("This runspace now uses " + effective + (Model != null ? " and model " + Model : string.Empty) + "; key from " + source + ".");
-                WriteObject(new QwenConnectionInfo(region, effective, Model, source));
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-            }
+            QwenRegion? region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null;
+            WriteObject(Guard(() => ConnectOperation.Connect(RunspaceScope, ApiKey, region, BaseUri, Model, Environment, WriteWarning, WriteVerbose)));
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using QwenPS.Http;
+using QwenPS.Session;
 
 namespace QwenPS.Commands
 {

@@ -1,13 +1,12 @@
-using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading.Tasks;
+using QwenPS.Files;
 
 namespace QwenPS.Commands
 {
     /// <summary>Get-QwenFile: one file by id (with its processing status), or all files, optionally of one purpose.</summary>
     [Cmdlet(VerbsCommon.Get, "QwenFile", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(QwenFileInfo))]
-    public sealed class GetQwenFileCommand : QwenServiceCmdlet
+    public sealed class GetQwenFileCommand : QwenItemCmdlet
     {
         private const string ListSet = "List";
         private const string IdSet = "Id";
@@ -21,37 +20,15 @@ namespace QwenPS.Commands
         [ValidateSet("file-extract", "batch", "batch_output")]
         public string? Purpose { get; set; }
 
-        private System.Func<Engine.IQwenOutput, Engine.QwenClient>? _createClient;
-
         protected override void ProcessRecord()
         {
             if (ParameterSetName == ListSet)
             {
-                RunWithClient(async (client, output, token) =>
-                {
-                    await client.ListFilesAsync(Purpose, 2000, output.WriteObject, token).ConfigureAwait(false);
-                    return true;
-                });
+                RunWithClient((client, output, token) => FileOperations.ListAsync(client, Purpose, output.WriteObject, token));
                 return;
             }
 
-            _createClient ??= ResolveClientOrThrow();
-            foreach (string id in FileId)
-            {
-                try
-                {
-                    WriteObject(RunEngine((output, token) => _createClient(output).GetFileAsync(id, token)));
-                }
-                catch (QwenException error) when (error.StatusCode.HasValue)
-                {
-                    // The service refused this one id (for example NotFound): report it and go on with the rest.
-                    WriteError(ToErrorRecord(error));
-                }
-                catch (QwenException error)
-                {
-                    ThrowQwenError(error);
-                }
-            }
+            ForEachItem(FileId, _ => true, async (client, id, token) => await FileOperations.GetAsync(client, id, token).ConfigureAwait(false));
         }
     }
 }

@@ -1,9 +1,8 @@
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.Wire;
+using QwenPS.Chat;
+using QwenPS.Session;
 
 namespace QwenPS.Commands
 {
@@ -87,7 +86,6 @@ namespace QwenPS.Commands
         public string? ResponseVariable { get; set; }
 
         private readonly List<object> _inputs = new List<object>();
-        private QwenClient? _client;
 
         private bool _messageFromCommandLine;
         private bool _conversationFromCommandLine;
@@ -118,55 +116,39 @@ namespace QwenPS.Commands
 
         protected override void EndProcessing()
         {
-            ChatOptions options = BuildOptions();
-            ChatRequest request;
+            var run = new ChatRun { Stream = Stream.IsPresent, Live = Live.IsPresent };
+            ChatRequest request = Guard(() => ChatOperation.PrepareRequest(run, BuildRequest(), WriteVerbose));
             try
             {
-                IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
-                string model = ChatOperation.ResolveModel(Model, _inputs, ConnectionStore.Get(RunspaceScope));
-                request = ChatOperation.BuildRequest(options, messages, model, WriteVerbose);
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-                return;
-            }
-
-            try
-            {
-                QwenChatResponse response = RunWithClient(
-                    (client, output, token) => ChatOperation.RunAsync(client, request, options, output, token),
-                    client => _client = client);
+                QwenChatResponse response = RunWithClient((client, output, token) => ChatOperation.RunAsync(client, request, run, output, token));
                 SetResponseVariable(response);
             }
             catch (System.Exception)
             {
                 // What arrived before the failure or the stop (marked incomplete), or $null when nothing did.
-                SetResponseVariable(_client?.LastPartialResponse);
+                SetResponseVariable(run.PartialResponse);
                 throw;
             }
         }
 
-        private ChatOptions BuildOptions()
+        /// <summary>The messages, the model, and every bound parameter that is a body field (a row of <see cref="ChatFields"/>).</summary>
+        private ChatRequest BuildRequest()
         {
-            bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-            return new ChatOptions
+            IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
+            string model = ChatOperation.ResolveModel(Model, _inputs, ConnectionStore.Get(RunspaceScope));
+            var request = new ChatRequest(model, messages)
             {
-                Model = Model,
-                Prompt = Prompt,
-                Stream = Stream.IsPresent,
-                Live = Live.IsPresent,
-                EnableThinking = Bound(nameof(EnableThinking)) ? EnableThinking.IsPresent : (bool?)null,
-                ThinkingBudget = Bound(nameof(ThinkingBudget)) ? ThinkingBudget : (int?)null,
-                Temperature = Bound(nameof(Temperature)) ? Temperature : (double?)null,
-                TopP = Bound(nameof(TopP)) ? TopP : (double?)null,
-                TopK = Bound(nameof(TopK)) ? TopK : (int?)null,
-                MaxTokens = Bound(nameof(MaxTokens)) ? MaxTokens : (int?)null,
-                Seed = Bound(nameof(Seed)) ? Seed : (int?)null,
-                Stop = Stop,
-                PresencePenalty = Bound(nameof(PresencePenalty)) ? PresencePenalty : (double?)null,
                 AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),
             };
+            foreach (ChatField field in ChatFields.All)
+            {
+                if (MyInvocation.BoundParameters.TryGetValue(field.Parameter, out object? value))
+                {
+                    request[field] = PowerShellValues.ToPlain(value);
+                }
+            }
+
+            return request;
         }
 
         private void SetResponseVariable(QwenChatResponse? response)

@@ -32,14 +32,7 @@ namespace QwenPS.Commands
         protected override void BeginProcessing()
         {
             // Validate before any input flows, so a bad message stops the pipeline before anything is sent.
-            try
-            {
-                _message = MessageFactory.Create(Role, Content, ToolCallId);
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-            }
+            _message = Guard(() => MessageFactory.Create(Role, Content, ToolCallId));
         }
 
         protected override void ProcessRecord() => PassThrough(this, InputObject);

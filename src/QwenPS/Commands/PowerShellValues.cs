@@ -41,6 +41,8 @@ namespace QwenPS.Commands
                 case null:
                 case string _:
                     return value;
+                case SwitchParameter flag:
+                    return flag.IsPresent;
                 case IDictionary dictionary:
                     return ToDictionary(dictionary);
                 case IEnumerable sequence:

@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
+using QwenPS.Output;
 
 namespace QwenPS.Commands
 {
@@ -56,6 +56,27 @@ namespace QwenPS.Commands
         }
 
         internal void ThrowQwenError(QwenException error) => ThrowTerminatingError(ToErrorRecord(error));
+
+        /// <summary>Runs <paramref name="work"/>; a <see cref="QwenException"/> ends the command as a terminating ErrorRecord.</summary>
+        internal T Guard<T>(Func<T> work)
+        {
+            try
+            {
+                return work();
+            }
+            catch (QwenException error)
+            {
+                ThrowQwenError(error);
+                throw;
+            }
+        }
+
+        /// <summary><see cref="Guard{T}(Func{T})"/> for work without a result.</summary>
+        internal void Guard(Action work) => Guard(() =>
+        {
+            work();
+            return true;
+        });
 
         public void Dispose()
         {

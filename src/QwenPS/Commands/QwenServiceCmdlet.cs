@@ -1,15 +1,17 @@
 using System;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using QwenPS.Engine;
-using QwenPS.Http;
+using QwenPS.Output;
+using QwenPS.Session;
 
 namespace QwenPS.Commands
 {
     /// <summary>
     /// Base of the cmdlets that call DashScope: the key, the endpoint, the proxy, the timeouts and the retry
-    /// budget, each with the same name and meaning everywhere.
+    /// budget, each with the same name and meaning everywhere. <see cref="QwenClientFactory"/> turns them into clients.
     /// </summary>
     public abstract class QwenServiceCmdlet : QwenCmdlet
     {
@@ -44,76 +46,41 @@ namespace QwenPS.Commands
         /// <summary>The longest silence, in seconds, while waiting for the response or between stream chunks.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
-        public int IdleTimeoutSec { get; set; } = (int)QwenClientSettings.DefaultIdleTimeout.TotalSeconds;
+        public int IdleTimeoutSec { get; set; } = new QwenClientOptions().IdleTimeoutSec;
 
         [Parameter]
         [ValidateRange(0, 10)]
-        public int MaxRetry { get; set; } = 3;
+        public int MaxRetry { get; set; } = new QwenClientOptions().MaxRetry;
 
         /// <summary>
         /// Resolves key, endpoint and proxy on the pipeline thread (the Connect-Qwen defaults belong to this
-        /// runspace) and before any request, so bad input fails first. Returns a factory for the engine.
+        /// runspace) and before any request, so bad input fails first; bad input ends the command.
         /// </summary>
-        internal Func<IQwenOutput, QwenClient> ResolveClient()
+        internal QwenClientFactory ResolveClient()
         {
-            if (ProxyCredential != null && ProxyUseDefaultCredentials.IsPresent)
+            QwenClientFactory factory = Guard(() => QwenClientFactory.Create(new QwenClientOptions
             {
-                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "Specify -ProxyCredential or -ProxyUseDefaultCredentials, not both.") { Target = Proxy };
-            }
-
-            ConnectionDefaults? session = ConnectionStore.Get(RunspaceScope);
-            QwenRegion? region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null;
-            ConnectionDefaults? endpointDefaults = BaseUri == null && region == null ? session : null;
-            Uri baseUri = QwenEndpoints.Resolve(BaseUri, region, endpointDefaults, Environment);
-            Http.ApiKey key = Http.ApiKey.Resolve(ApiKey, session, Environment);
-            var proxy = new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials.IsPresent);
-            System.Net.Http.HttpClient http = HttpClientCache.Get(proxy, Environment);
-            var retry = new RetryPolicy(MaxRetry);
-            TimeSpan idle = TimeSpan.FromSeconds(IdleTimeoutSec);
-            TimeSpan? total = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-            var commandDeadline = new Deadline(total);
-            WriteVerbose("Endpoint " + baseUri + ", key from " + key.Source + ".");
-            return output => new QwenClient(new QwenClientSettings(http, baseUri, key, output)
-            {
-                Retry = retry,
-                IdleTimeout = idle,
-                TotalTimeout = total,
-                CommandDeadline = commandDeadline,
-            });
+                ApiKey = ApiKey,
+                Region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null,
+                BaseUri = BaseUri,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
+                TimeoutSec = TimeoutSec,
+                IdleTimeoutSec = IdleTimeoutSec,
+                MaxRetry = MaxRetry,
+                Session = ConnectionStore.Get(RunspaceScope),
+                Environment = Environment,
+            }));
+            WriteVerbose(factory.Description);
+            return factory;
         }
 
-        /// <summary><see cref="ResolveClient"/>, ending the command with an ErrorRecord when the input is bad.</summary>
-        internal Func<IQwenOutput, QwenClient> ResolveClientOrThrow()
-        {
-            try
-            {
-                return ResolveClient();
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-                throw;
-            }
-        }
+        /// <summary>Runs engine work with a client of <paramref name="factory"/>; a QwenException ends the command as a terminating error.</summary>
+        internal T RunWithClient<T>(QwenClientFactory factory, Func<QwenClient, IQwenOutput, CancellationToken, Task<T>> work) =>
+            Guard(() => RunEngine((output, token) => work(factory.CreateClient(output), output, token)));
 
-        /// <summary>Runs engine work with a client; a QwenException ends the command as a terminating error.</summary>
-        internal T RunWithClient<T>(Func<QwenClient, IQwenOutput, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> work, Action<QwenClient>? onClient = null)
-        {
-            try
-            {
-                Func<IQwenOutput, QwenClient> createClient = ResolveClient();
-                return RunEngine((output, token) =>
-                {
-                    QwenClient client = createClient(output);
-                    onClient?.Invoke(client);
-                    return work(client, output, token);
-                });
-            }
-            catch (QwenException error)
-            {
-                ThrowQwenError(error);
-                throw;
-            }
-        }
+        /// <summary><see cref="RunWithClient{T}(QwenClientFactory, Func{QwenClient, IQwenOutput, CancellationToken, Task{T}})"/> with a factory resolved now.</summary>
+        internal T RunWithClient<T>(Func<QwenClient, IQwenOutput, CancellationToken, Task<T>> work) => RunWithClient(ResolveClient(), work);
     }
 }

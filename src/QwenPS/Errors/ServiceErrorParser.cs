@@ -1,7 +1,6 @@
 using System;
 using System.Text;
 using System.Text.Json;
-using QwenPS.Wire;
 
 namespace QwenPS.Errors
 {

@@ -283,13 +283,4 @@ namespace QwenPS.Streaming
             _buffer = _data = Array.Empty<byte>();
         }
     }
-
-    /// <summary>The stream broke the SSE framing rules beyond repair (an event over the size limit).</summary>
-    internal sealed class SseFormatException : Exception
-    {
-        public SseFormatException(string message)
-            : base(message)
-        {
-        }
-    }
 }

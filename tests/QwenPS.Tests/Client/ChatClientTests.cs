@@ -5,11 +5,16 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
 using QwenPS.Engine;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using QwenPS.Wire;
-using Xunit;
 
 namespace QwenPS.Tests.Client
 {
@@ -27,10 +32,10 @@ namespace QwenPS.Tests.Client
 
         private static QwenMessage User(string text) => new QwenMessage(QwenRole.User, text);
 
-        private static Task<QwenChatResponse> Run(TestClient test, ChatOptions options, IReadOnlyList<QwenMessage> messages, string model, CancellationToken token = default)
+        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, IReadOnlyList<QwenMessage> messages, string model, CancellationToken token = default)
         {
-            ChatRequest request = ChatOperation.BuildRequest(options, messages, model, test.Output.WriteVerbose);
-            return ChatOperation.RunAsync(test.Client, request, options, test.Output, token);
+            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest(model, messages), test.Output.WriteVerbose);
+            return ChatOperation.RunAsync(test.Chat, request, run, test.Output, token);
         }
 
         [Fact]
@@ -44,7 +49,7 @@ namespace QwenPS.Tests.Client
                 User("你是谁?"),
             };
 
-            QwenChatResponse response = await Run(test, new ChatOptions { Stream = true }, messages, "qwq-32b");
+            QwenChatResponse response = await Run(test, new ChatRun { Stream = true }, messages, "qwq-32b");
 
             // Records: every reasoning chunk, then every content chunk, then one usage record.
             IReadOnlyList<object> records = test.Output.Objects;
@@ -83,13 +88,13 @@ namespace QwenPS.Tests.Client
             await System.IO.File.WriteAllTextAsync(path, "季度报告：收入增长了百分之十二。");
             try
             {
-                QwenMessage reference = await FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { path }, TimeSpan.FromSeconds(30), CancellationToken.None);
+                QwenMessage reference = await FileReferences.UploadAsync(test.Client, new[] { path }, TimeSpan.FromSeconds(30), CancellationToken.None);
                 string fileId = reference.Content!.Substring("fileid://".Length);
                 Assert.StartsWith("file-fe-", fileId);
                 Assert.Contains(test.Output.Verbose, v => v.Contains(fileId));
 
                 var messages = new[] { new QwenMessage(QwenRole.System, "You are a helpful assistant."), reference, User("这篇文章讲了什么?") };
-                QwenChatResponse response = await Run(test, new ChatOptions { Stream = true }, messages, "qwen-long");
+                QwenChatResponse response = await Run(test, new ChatRun { Stream = true }, messages, "qwen-long");
 
                 Assert.Equal("Answer to: 这篇文章讲了什么? [files: " + fileId + "]", response.Content);
                 RecordedRequest upload = Server.Requests.First(r => r.Method == "POST" && r.Path == "/files");
@@ -118,11 +123,11 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
 
             var first = new[] { new QwenMessage(QwenRole.System, "You are a contract reviewer."), FileReferenceOperation.BuildReference(new[] { "file-fe-AAA", "file-fe-BBB" }), User("List the payment terms.") };
-            QwenChatResponse turn1 = await Run(test, new ChatOptions(), first, "qwen-long");
+            QwenChatResponse turn1 = await Run(test, new ChatRun(), first, "qwen-long");
             Assert.EndsWith("[files: file-fe-AAA,file-fe-BBB]", turn1.Content);
 
             var second = ChatOperation.BuildMessages(new object[] { turn1, FileReferenceOperation.BuildReference(new[] { "file-fe-CCC" }) }, "And in the third contract?");
-            await Run(test, new ChatOptions(), second, "qwen-long");
+            await Run(test, new ChatRun(), second, "qwen-long");
             JsonArray sent = Server.Requests.Last().BodyJson!["messages"]!.AsArray();
             Assert.Equal(new[] { "system", "system", "user", "assistant", "system", "user" }, sent.Select(m => (string?)m!["role"]));
             Assert.Equal("fileid://file-fe-AAA,fileid://file-fe-BBB", (string?)sent[1]!["content"]);
@@ -133,7 +138,7 @@ namespace QwenPS.Tests.Client
         public async Task A_non_streamed_call_returns_exactly_one_response_with_usage_and_history()
         {
             TestClient test = _fixture.CreateClient();
-            QwenChatResponse response = await Run(test, new ChatOptions(), new[] { User("Plan a backup rotation") }, "qwen-plus");
+            QwenChatResponse response = await Run(test, new ChatRun(), new[] { User("Plan a backup rotation") }, "qwen-plus");
 
             Assert.Same(response, Assert.Single(test.Output.Objects));
             Assert.Equal("Answer to: Plan a backup rotation", response.Content);
@@ -150,7 +155,7 @@ namespace QwenPS.Tests.Client
         public async Task A_stream_only_model_without_stream_is_streamed_under_the_hood_and_aggregated()
         {
             TestClient test = _fixture.CreateClient();
-            QwenChatResponse response = await Run(test, new ChatOptions(), new[] { User("Plan a backup rotation") }, "qwq-plus");
+            QwenChatResponse response = await Run(test, new ChatRun(), new[] { User("Plan a backup rotation") }, "qwq-plus");
 
             Assert.Same(response, Assert.Single(test.Output.Objects));
             Assert.Equal("Thinking about: Plan a backup rotation", response.Reasoning);
@@ -162,12 +167,12 @@ namespace QwenPS.Tests.Client
         public async Task Continuing_a_conversation_sends_the_answer_only()
         {
             TestClient test = _fixture.CreateClient();
-            QwenChatResponse first = await Run(test, new ChatOptions(), new[] { User("Plan a backup rotation") }, "qwq-plus");
+            QwenChatResponse first = await Run(test, new ChatRun(), new[] { User("Plan a backup rotation") }, "qwq-plus");
             Assert.NotNull(first.Reasoning);
 
             var next = ChatOperation.BuildMessages(new object[] { first }, "Now as a PowerShell script");
             string model = ChatOperation.ResolveModel(null, new object[] { first }, null);
-            QwenChatResponse second = await Run(test, new ChatOptions(), next, model);
+            QwenChatResponse second = await Run(test, new ChatRun(), next, model);
 
             JsonNode body = Server.Requests[1].BodyJson!;
             Assert.Equal("qwq-plus", (string?)body["model"]);
@@ -191,7 +196,7 @@ namespace QwenPS.Tests.Client
             var clock = Stopwatch.StartNew();
             test.Output.OnObject = o => seen.Add((o.ToString()!, clock.ElapsedMilliseconds));
 
-            await Run(test, new ChatOptions { Stream = true }, new[] { User("x") }, "qwen-plus");
+            await Run(test, new ChatRun { Stream = true }, new[] { User("x") }, "qwen-plus");
 
             Assert.Equal(new[] { "first", "second" }, seen.Select(s => s.Text));
             // The first record was out while the server was still waiting to write the second chunk.
@@ -202,10 +207,10 @@ namespace QwenPS.Tests.Client
         public async Task Live_display_shows_reasoning_dim_then_the_answer_while_the_output_gets_the_response()
         {
             TestClient test = _fixture.CreateClient();
-            QwenChatResponse response = await Run(test, new ChatOptions { Live = true }, new[] { User("hi") }, "qwq-32b");
+            QwenChatResponse response = await Run(test, new ChatRun { Live = true }, new[] { User("hi") }, "qwq-32b");
 
             Assert.Same(response, Assert.Single(test.Output.Objects));
-            IReadOnlyList<QwenPS.Engine.LiveText> live = test.Output.Live;
+            IReadOnlyList<QwenPS.Output.LiveText> live = test.Output.Live;
             Assert.Equal("Thinking about: hi", string.Concat(live.Where(l => l.Dim).Select(l => l.Text)));
             Assert.Equal("Answer to: hi", string.Concat(live.Where(l => !l.Dim).Select(l => l.Text)).Trim());
         }
@@ -216,7 +221,7 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.Stream(new StreamOptions { Reply = ChatReply.FromText("0123456789abcdef"), CutAfterChunks = 3 }));
 
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions { Stream = true }, new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun { Stream = true }, new[] { User("x") }, "qwen-plus"));
 
             Assert.Equal(QwenErrorIds.StreamInterrupted, error.ErrorId);
             Assert.Equal(QwenErrorCategory.ConnectionError, error.Category);
@@ -236,7 +241,7 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.Stream(new StreamOptions { CutAfterChunks = 4 }));
 
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("a longer question") }, "qwq-32b"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("a longer question") }, "qwq-32b"));
 
             QwenChatResponse partial = Assert.IsType<QwenChatResponse>(Assert.Single(test.Output.Objects));
             Assert.True(partial.Incomplete);
@@ -252,12 +257,12 @@ namespace QwenPS.Tests.Client
             test.Output.OnObject = _ => stop.CancelAfter(200);
 
             var clock = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(test, new ChatOptions { Stream = true }, new[] { User("x") }, "qwen-plus", stop.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(test, new ChatRun { Stream = true }, new[] { User("x") }, "qwen-plus", stop.Token));
             clock.Stop();
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), clock.Elapsed.ToString());
-            Assert.True(test.Client.LastPartialResponse!.Incomplete);
-            Assert.Equal(string.Concat(test.Output.Objects.OfType<QwenContentChunk>().Select(c => c.Text)), test.Client.LastPartialResponse.Content);
+            Assert.True(test.Chat.LastPartialResponse!.Incomplete);
+            Assert.Equal(string.Concat(test.Output.Objects.OfType<QwenContentChunk>().Select(c => c.Text)), test.Chat.LastPartialResponse.Content);
         }
 
         [Fact]
@@ -266,7 +271,7 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.Error(400, "invalid_parameter_error", "Range of max_tokens should be [1, 8192]"));
 
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus"));
 
             Assert.Equal(QwenErrorIds.InvalidParameter, error.ErrorId);
             Assert.Equal(QwenErrorCategory.InvalidArgument, error.Category);
@@ -282,7 +287,7 @@ namespace QwenPS.Tests.Client
         public async Task A_wrong_key_gets_the_region_hint()
         {
             TestClient test = _fixture.CreateClient(key: "sk-wrongkey000000000");
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus"));
             Assert.Equal(QwenErrorIds.InvalidApiKey, error.ErrorId);
             Assert.Contains("region", error.Message);
             Assert.DoesNotContain("wrongkey", error.Message);
@@ -295,7 +300,7 @@ namespace QwenPS.Tests.Client
             Server.Enqueue(ServerBehavior.Error(429, "Throttling.RateQuota", "Requests rate limit exceeded", headers: new Dictionary<string, string> { ["Retry-After"] = "2" }));
             Server.Enqueue(ServerBehavior.Error(429, "insufficient_quota", "You exceeded your current quota", headers: new Dictionary<string, string> { ["retry-after-ms"] = "150" }));
 
-            QwenChatResponse response = await Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus");
+            QwenChatResponse response = await Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus");
 
             Assert.Equal("Answer to: x", response.Content);
             Assert.Equal(3, Server.Requests.Count);
@@ -309,7 +314,7 @@ namespace QwenPS.Tests.Client
         {
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.Error(400, "Arrearage", "Access denied, please make sure your account is in good standing."));
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus"));
             Assert.Equal(QwenErrorIds.BillingError, error.ErrorId);
             Assert.Single(Server.Requests);
             Assert.Empty(test.Delays);
@@ -320,7 +325,7 @@ namespace QwenPS.Tests.Client
         {
             TestClient test = _fixture.CreateClient();
             Server.Enqueue(ServerBehavior.Error(429, "Throttling", "Too many requests"), times: 10);
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus"));
             Assert.Equal(QwenErrorIds.RateLimited, error.ErrorId);
             Assert.Equal(4, error.Attempts);
             Assert.Equal(4, Server.Requests.Count);
@@ -334,7 +339,7 @@ namespace QwenPS.Tests.Client
             TestClient test = _fixture.CreateClient();
             for (int i = 0; i < 20; i++)
             {
-                await Run(test, new ChatOptions { Stream = i % 2 == 0 }, new[] { User("n" + i) }, "qwen-plus");
+                await Run(test, new ChatRun { Stream = i % 2 == 0 }, new[] { User("n" + i) }, "qwen-plus");
             }
 
             Assert.Equal(20, Server.Requests.Count);
@@ -344,12 +349,12 @@ namespace QwenPS.Tests.Client
         [Fact]
         public async Task The_key_appears_in_no_output_stream_and_no_error()
         {
-            TestClient test = _fixture.CreateClient(settings => settings.Retry = new QwenPS.Http.RetryPolicy(1));
+            TestClient test = _fixture.CreateClient(settings => settings.Retry = new QwenPS.Transport.RetryPolicy(1));
             test.Output.WriteVerbose("start");
-            await Run(test, new ChatOptions { Stream = true, Live = true }, new[] { User("hi") }, "qwq-32b");
+            await Run(test, new ChatRun { Stream = true, Live = true }, new[] { User("hi") }, "qwq-32b");
             Server.Enqueue(ServerBehavior.Error(500, "InternalError", "echo " + ServerFixture.TestKey));
             Server.Enqueue(ServerBehavior.Error(500, "InternalError", "echo Bearer " + ServerFixture.TestKey));
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatOptions(), new[] { User("x") }, "qwen-plus"));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => Run(test, new ChatRun(), new[] { User("x") }, "qwen-plus"));
 
             Assert.NotEmpty(test.Output.Verbose);
             Assert.NotEmpty(test.Output.Debug);

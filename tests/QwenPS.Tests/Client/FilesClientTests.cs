@@ -4,10 +4,13 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using Xunit;
 
 namespace QwenPS.Tests.Client
 {
@@ -33,7 +36,7 @@ namespace QwenPS.Tests.Client
         {
             TestClient test = _fixture.CreateClient();
             string path = Write("年度报告.md", "# 标题\n内容");
-            QwenFileInfo file = await test.Client.UploadFileAsync(path, "file-extract", CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(path, "file-extract", CancellationToken.None);
 
             Assert.StartsWith("file-fe-", file.Id);
             Assert.Equal("年度报告.md", file.FileName);
@@ -55,7 +58,7 @@ namespace QwenPS.Tests.Client
             string path = _folder["big.txt"];
             File.WriteAllBytes(path, Enumerable.Repeat((byte)'a', 1024 * 1024).ToArray());
 
-            QwenFileInfo file = await test.Client.UploadFileAsync(path, "file-extract", CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(path, "file-extract", CancellationToken.None);
 
             Assert.Equal(1024 * 1024, file.Bytes);
             Assert.Equal(1024 * 1024, Server.Requests.Single().Upload!.Length);
@@ -68,18 +71,18 @@ namespace QwenPS.Tests.Client
         public async Task Get_list_and_delete_round_trip()
         {
             TestClient test = _fixture.CreateClient();
-            QwenFileInfo a = await test.Client.UploadFileAsync(Write("a.txt", "a"), "file-extract", CancellationToken.None);
-            QwenFileInfo b = await test.Client.UploadFileAsync(Write("b.txt", "b"), "file-extract", CancellationToken.None);
+            QwenFileInfo a = await test.Files.UploadFileAsync(Write("a.txt", "a"), "file-extract", CancellationToken.None);
+            QwenFileInfo b = await test.Files.UploadFileAsync(Write("b.txt", "b"), "file-extract", CancellationToken.None);
 
-            Assert.Equal("processed", (await test.Client.GetFileAsync(a.Id, CancellationToken.None)).Status);
+            Assert.Equal("processed", (await test.Files.GetFileAsync(a.Id, CancellationToken.None)).Status);
             var listed = new List<QwenFileInfo>();
-            await test.Client.ListFilesAsync("file-extract", 1, listed.Add, CancellationToken.None);
+            await test.Files.ListFilesAsync("file-extract", 1, listed.Add, CancellationToken.None);
             Assert.Equal(new[] { a.Id, b.Id }, listed.Select(f => f.Id));
             Assert.Contains(Server.Requests, r => r.Query.Contains("after=" + a.Id));
 
-            await test.Client.DeleteFileAsync(a.Id, CancellationToken.None);
+            await test.Files.DeleteFileAsync(a.Id, CancellationToken.None);
             Assert.Null(Server.Files.Get(a.Id));
-            QwenException missing = await Assert.ThrowsAsync<QwenException>(() => test.Client.GetFileAsync(a.Id, CancellationToken.None));
+            QwenException missing = await Assert.ThrowsAsync<QwenException>(() => test.Files.GetFileAsync(a.Id, CancellationToken.None));
             Assert.Equal(QwenErrorIds.NotFound, missing.ErrorId);
             Assert.Equal(a.Id, missing.Target);
         }
@@ -89,8 +92,8 @@ namespace QwenPS.Tests.Client
         {
             Server.Files.ProcessingPolls = 3;
             TestClient test = _fixture.CreateClient();
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
-            QwenFileInfo processed = await test.Client.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            QwenFileInfo processed = await test.Files.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None);
             Assert.Equal("processed", processed.Status);
             Assert.Equal(3, Server.Requests.Count(r => r.Method == "GET"));
         }
@@ -101,8 +104,8 @@ namespace QwenPS.Tests.Client
             Server.Files.FinalStatus = "error";
             Server.Files.FinalStatusDetails = "File parsing failed.";
             TestClient test = _fixture.CreateClient();
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Client.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None));
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Files.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None));
             Assert.Equal(QwenErrorIds.FileProcessingFailed, error.ErrorId);
             Assert.Contains("File parsing failed.", error.Message);
             Assert.Equal(file.Id, error.Target);
@@ -113,9 +116,9 @@ namespace QwenPS.Tests.Client
         {
             Server.Files.ProcessingPolls = int.MaxValue;
             TestClient test = _fixture.CreateClient(settings => settings.Delay = Task.Delay);
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), "file-extract", CancellationToken.None);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Client.WaitForFileAsync(file, TimeSpan.FromMilliseconds(500), CancellationToken.None));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Files.WaitForFileAsync(file, TimeSpan.FromMilliseconds(500), CancellationToken.None));
             Assert.Equal(QwenErrorIds.FileProcessingTimeout, error.ErrorId);
             Assert.Equal(QwenErrorCategory.OperationTimeout, error.Category);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), clock.Elapsed.ToString());
@@ -129,9 +132,9 @@ namespace QwenPS.Tests.Client
             string exe = Write("tool.exe", "MZ");
             string good = Write("fine.txt", "ok");
 
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { good, empty }, TimeSpan.FromSeconds(5), CancellationToken.None));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferences.UploadAsync(test.Client, new[] { good, empty }, TimeSpan.FromSeconds(5), CancellationToken.None));
             Assert.Equal(QwenErrorIds.FileEmpty, error.ErrorId);
-            error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { exe }, TimeSpan.FromSeconds(5), CancellationToken.None));
+            error = await Assert.ThrowsAsync<QwenException>(() => FileReferences.UploadAsync(test.Client, new[] { exe }, TimeSpan.FromSeconds(5), CancellationToken.None));
             Assert.Equal(QwenErrorIds.UnsupportedFileType, error.ErrorId);
             Assert.Empty(Server.Requests);
         }
@@ -141,7 +144,7 @@ namespace QwenPS.Tests.Client
         {
             TestClient test = _fixture.CreateClient();
             string[] paths = Enumerable.Range(0, 101).Select(i => Write("f" + i + ".txt", "x")).ToArray();
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferenceOperation.UploadAndReferenceAsync(test.Client, paths, TimeSpan.FromSeconds(5), CancellationToken.None));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => FileReferences.UploadAsync(test.Client, paths, TimeSpan.FromSeconds(5), CancellationToken.None));
             Assert.Equal(QwenErrorCategory.LimitsExceeded, error.Category);
             Assert.Empty(Server.Requests);
         }
@@ -153,13 +156,13 @@ namespace QwenPS.Tests.Client
             Server.Files.Add("file-fe-1", "a.txt", new byte[] { 1 });
             // 1.5 s: the first call must fit in it even on a loaded CI box.
             TimeSpan budget = TimeSpan.FromMilliseconds(1500);
-            var commandDeadline = new QwenPS.Http.Deadline(budget);
+            var commandDeadline = new QwenPS.Transport.Deadline(budget);
             TestClient first = _fixture.CreateClient(settings => { settings.TotalTimeout = budget; settings.CommandDeadline = commandDeadline; });
-            Assert.Equal("file-fe-1", (await first.Client.GetFileAsync("file-fe-1", CancellationToken.None)).Id);
+            Assert.Equal("file-fe-1", (await first.Files.GetFileAsync("file-fe-1", CancellationToken.None)).Id);
 
             await Task.Delay(budget + TimeSpan.FromMilliseconds(100));
             TestClient second = _fixture.CreateClient(settings => { settings.TotalTimeout = budget; settings.CommandDeadline = commandDeadline; });
-            QwenException error = await Assert.ThrowsAsync<QwenException>(() => second.Client.GetFileAsync("file-fe-1", CancellationToken.None));
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => second.Files.GetFileAsync("file-fe-1", CancellationToken.None));
 
             Assert.Equal(QwenErrorIds.Timeout, error.ErrorId);
             Assert.Single(Server.Requests);
@@ -194,7 +197,7 @@ namespace QwenPS.Tests.Client
         public async Task Two_uploads_become_one_reference_message()
         {
             TestClient test = _fixture.CreateClient();
-            QwenMessage message = await FileReferenceOperation.UploadAndReferenceAsync(
+            QwenMessage message = await FileReferences.UploadAsync(
                 test.Client, new[] { Write("one.txt", "1"), Write("two.csv", "a,b") }, TimeSpan.FromSeconds(10), CancellationToken.None);
             string[] ids = Server.Files.List().Select(f => f.Id).ToArray();
             Assert.Equal("fileid://" + ids[0] + ",fileid://" + ids[1], message.Content);

@@ -7,13 +7,19 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.TestServer;
-using QwenPS.Tests.Support;
-using QwenPS.Wire;
 using Xunit;
 using Xunit.Abstractions;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Engine;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.TestServer;
+using QwenPS.Tests.Support;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Faults
 {
@@ -159,7 +165,7 @@ namespace QwenPS.Tests.Faults
                 });
 
                 outcome.Verify(Server, requests: 1, within: TimeSpan.FromSeconds(11));
-                QwenChatResponse partial = test.Client.LastPartialResponse!;
+                QwenChatResponse partial = test.Chat.LastPartialResponse!;
                 Assert.True(partial.Incomplete);
                 Assert.Equal("01234567", partial.Content);
                 await Fault.AssertServerIdleAsync(Server);
@@ -206,7 +212,7 @@ namespace QwenPS.Tests.Faults
 
                 (TimeSpan latency, FaultOutcome outcome) = await StopAsync(
                     stop,
-                    Fault.RunAsync(test, () => test.Client.UploadFileAsync(path, QwenClient.FileExtractPurpose, stop.Token)),
+                    Fault.RunAsync(test, () => test.Files.UploadFileAsync(path, FilePurposes.FileExtract, stop.Token)),
                     Until(() => Server.ActiveRequests == 1 && test.Output.Progress.Count > 0));
 
                 outcome.Verify(Server, requests: 1, within: TimeSpan.FromSeconds(11));
@@ -233,12 +239,12 @@ namespace QwenPS.Tests.Faults
                     s.Delay = Task.Delay;
                     s.PollInterval = _ => TimeSpan.FromSeconds(30);
                 });
-                QwenFileInfo file = await test.Client.GetFileAsync("file-fe-wait" + round, CancellationToken.None);
+                QwenFileInfo file = await test.Files.GetFileAsync("file-fe-wait" + round, CancellationToken.None);
                 using var stop = new CancellationTokenSource();
 
                 (TimeSpan latency, FaultOutcome outcome) = await StopAsync(
                     stop,
-                    Fault.RunAsync(test, () => test.Client.WaitForFileAsync(file, TimeSpan.FromMinutes(5), stop.Token)),
+                    Fault.RunAsync(test, () => test.Files.WaitForFileAsync(file, TimeSpan.FromMinutes(5), stop.Token)),
                     Until(() => Server.Requests.Count == 2 && Server.ActiveRequests == 0));
 
                 outcome.Verify(Server, requests: 2, within: TimeSpan.FromSeconds(11));
@@ -268,10 +274,10 @@ namespace QwenPS.Tests.Faults
                 host.OnObject = _ => firstChunk.TrySetResult();
                 using var pump = new OutputPump();
                 using var stop = new CancellationTokenSource();
-                var settings = new QwenClientSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(null, null, n => n == ApiKey.EnvironmentVariable ? FaultFixture.CanaryKey : null), pump);
+                var settings = new TransportSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(null, null, n => n == ApiKey.EnvironmentVariable ? FaultFixture.CanaryKey : null), pump);
                 var client = new QwenClient(settings);
-                var options = new ChatOptions { Stream = true };
-                ChatRequest request = ChatOperation.BuildRequest(options, new[] { Fault.User("x") }, "qwen-plus", _ => { });
+                var options = new ChatRun { Stream = true };
+                ChatRequest request = ChatOperation.PrepareRequest(options, new ChatRequest("qwen-plus", new[] { Fault.User("x") }), _ => { });
                 Task<QwenChatResponse>? work = null;
 
                 // The pipeline thread: Run forwards writes until the work ends, as ProcessRecord does.

@@ -5,11 +5,16 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
 using QwenPS.Engine;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using QwenPS.Wire;
-using Xunit;
 
 namespace QwenPS.Tests.Faults
 {
@@ -73,7 +78,7 @@ namespace QwenPS.Tests.Faults
 
         /// <summary>The response, the partial response carried by the error, or the one kept after a stop.</summary>
         public QwenChatResponse? Answer =>
-            Result as QwenChatResponse ?? (Error as QwenException)?.PartialResponse ?? (Error is OperationCanceledException ? Test.Client.LastPartialResponse : null);
+            Result as QwenChatResponse ?? (Error as QwenException)?.PartialResponse ?? (Error is OperationCanceledException ? Test.Chat.LastPartialResponse : null);
 
         public T Success<T>()
         {
@@ -171,9 +176,9 @@ namespace QwenPS.Tests.Faults
         /// <summary>One Invoke-QwenChat call through <see cref="ChatOperation.RunAsync"/>, as the cmdlet makes it.</summary>
         public static async Task<FaultOutcome> ChatAsync(TestClient test, bool stream = true, string prompt = "x", string model = "qwen-plus", CancellationToken token = default)
         {
-            var options = new ChatOptions { Stream = stream };
-            ChatRequest request = ChatOperation.BuildRequest(options, new[] { User(prompt) }, model, test.Output.WriteVerbose);
-            return await RunAsync(test, () => ChatOperation.RunAsync(test.Client, request, options, test.Output, token), stream).ConfigureAwait(false);
+            var options = new ChatRun { Stream = stream };
+            ChatRequest request = ChatOperation.PrepareRequest(options, new ChatRequest(model, new[] { User(prompt) }), test.Output.WriteVerbose);
+            return await RunAsync(test, () => ChatOperation.RunAsync(test.Chat, request, options, test.Output, token), stream).ConfigureAwait(false);
         }
 
         /// <summary>Runs any engine call, timing it and catching what it throws.</summary>
@@ -242,7 +247,7 @@ namespace QwenPS.Tests.Faults
                 texts.Add(("result", Describe(outcome.Result)));
             }
 
-            if (outcome.Test.Client.LastPartialResponse is QwenChatResponse partial)
+            if (outcome.Test.Chat.LastPartialResponse is QwenChatResponse partial)
             {
                 texts.Add(("LastPartialResponse", Describe(partial)));
             }

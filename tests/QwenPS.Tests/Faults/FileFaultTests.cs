@@ -3,10 +3,13 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using Xunit;
 
 namespace QwenPS.Tests.Faults
 {
@@ -27,7 +30,7 @@ namespace QwenPS.Tests.Faults
         private string Sized(string name, long bytes) => _folder.Sized(name, bytes);
 
         private static Task<FaultOutcome> Upload(TestClient test, string path, CancellationToken token = default) =>
-            Fault.RunAsync(test, () => test.Client.UploadFileAsync(path, QwenClient.FileExtractPurpose, token));
+            Fault.RunAsync(test, () => test.Files.UploadFileAsync(path, FilePurposes.FileExtract, token));
 
         [Fact]
         public async Task Uploading_a_missing_file_fails_before_any_request()
@@ -140,9 +143,9 @@ namespace QwenPS.Tests.Faults
             Server.Files.FinalStatus = "error";
             Server.Files.FinalStatusDetails = "File parsing failed: encrypted PDF.";
             TestClient test = Fixture.CreateClient();
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), QwenClient.FileExtractPurpose, CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), FilePurposes.FileExtract, CancellationToken.None);
 
-            FaultOutcome outcome = (await Fault.RunAsync(test, () => test.Client.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None))).Verify(Server, requests: 3, within: Fault.Quick);
+            FaultOutcome outcome = (await Fault.RunAsync(test, () => test.Files.WaitForFileAsync(file, TimeSpan.FromSeconds(30), CancellationToken.None))).Verify(Server, requests: 3, within: Fault.Quick);
 
             QwenException error = outcome.Failure(QwenErrorIds.FileProcessingFailed, QwenErrorCategory.InvalidData);
             Assert.Contains("encrypted PDF", error.Message);
@@ -159,9 +162,9 @@ namespace QwenPS.Tests.Faults
                 s.Delay = Task.Delay;
                 s.PollInterval = _ => TimeSpan.FromMilliseconds(100);
             });
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), QwenClient.FileExtractPurpose, CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), FilePurposes.FileExtract, CancellationToken.None);
 
-            FaultOutcome outcome = await Fault.RunAsync(test, () => test.Client.WaitForFileAsync(file, TimeSpan.FromMilliseconds(600), CancellationToken.None));
+            FaultOutcome outcome = await Fault.RunAsync(test, () => test.Files.WaitForFileAsync(file, TimeSpan.FromMilliseconds(600), CancellationToken.None));
             outcome.Verify(server: null, requests: 0, within: TimeSpan.FromSeconds(3));
 
             QwenException error = outcome.Failure(QwenErrorIds.FileProcessingTimeout, QwenErrorCategory.OperationTimeout);
@@ -176,10 +179,10 @@ namespace QwenPS.Tests.Faults
         {
             Server.Files.ProcessingPolls = int.MaxValue;
             TestClient test = Fixture.CreateClient(s => s.Delay = Task.Delay);
-            QwenFileInfo file = await test.Client.UploadFileAsync(Write("doc.txt", "x"), QwenClient.FileExtractPurpose, CancellationToken.None);
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("doc.txt", "x"), FilePurposes.FileExtract, CancellationToken.None);
             Server.Enqueue(ServerBehavior.DelayThen(TimeSpan.FromSeconds(30)).ForMethod("GET"), times: 4);
 
-            FaultOutcome outcome = await Fault.RunAsync(test, () => test.Client.WaitForFileAsync(file, TimeSpan.FromMilliseconds(500), CancellationToken.None));
+            FaultOutcome outcome = await Fault.RunAsync(test, () => test.Files.WaitForFileAsync(file, TimeSpan.FromMilliseconds(500), CancellationToken.None));
             outcome.Verify(Server, requests: 2, within: TimeSpan.FromSeconds(3));
 
             outcome.Failure(QwenErrorIds.FileProcessingTimeout, QwenErrorCategory.OperationTimeout);
@@ -194,7 +197,7 @@ namespace QwenPS.Tests.Faults
             string missing = _folder["gone.txt"];
             TestClient test = Fixture.CreateClient();
 
-            FaultOutcome outcome = (await Fault.RunAsync(test, () => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { good, missing }, TimeSpan.FromSeconds(5), CancellationToken.None)))
+            FaultOutcome outcome = (await Fault.RunAsync(test, () => FileReferences.UploadAsync(test.Client, new[] { good, missing }, TimeSpan.FromSeconds(5), CancellationToken.None)))
                 .Verify(Server, requests: 0, within: Fault.Quick);
 
             Assert.Equal(missing, outcome.Failure(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound).Target);

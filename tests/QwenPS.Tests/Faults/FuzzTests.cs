@@ -13,14 +13,19 @@ using System.Threading.Tasks;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
-using QwenPS.Engine;
-using QwenPS.Errors;
-using QwenPS.Http;
-using QwenPS.Streaming;
-using QwenPS.Tests.Support;
-using QwenPS.Wire;
 using Xunit;
 using Xunit.Abstractions;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Engine;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.Streaming;
+using QwenPS.Tests.Support;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Faults
 {

@@ -5,13 +5,19 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.TestServer;
-using QwenPS.Tests.Support;
-using QwenPS.Wire;
 using Xunit;
 using Xunit.Abstractions;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Engine;
+using QwenPS.Errors;
+using QwenPS.Files;
+using QwenPS.Files.Wire;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.TestServer;
+using QwenPS.Tests.Support;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Faults
 {
@@ -57,8 +63,8 @@ namespace QwenPS.Tests.Faults
         private async Task<QwenChatResponse> CallAsync(int n)
         {
             TestClient test = ServerFixture.CreateClient(_http, _server.BaseUri, FaultFixture.CanaryKey);
-            var options = new ChatOptions { Stream = n % 2 == 0 };
-            ChatRequest request = ChatOperation.BuildRequest(options, new[] { Fault.User("q" + n) }, "qwen-plus", _ => { });
+            var options = new ChatRun { Stream = n % 2 == 0 };
+            ChatRequest request = ChatOperation.PrepareRequest(options, new ChatRequest("qwen-plus", new[] { Fault.User("q" + n) }), _ => { });
             QwenChatResponse response = await ChatOperation.RunAsync(test.Client, request, options, test.Output, CancellationToken.None);
             Assert.Equal("Answer to: q" + n, response.Content);
             Assert.False(response.Incomplete);

@@ -2,10 +2,11 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
-using QwenPS.Http;
+using Xunit;
+using QwenPS.Session;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using Xunit;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Faults
 {

@@ -13,11 +13,15 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
 using QwenPS.Engine;
-using QwenPS.Http;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Session;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using Xunit;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Faults
 {
@@ -32,7 +36,7 @@ namespace QwenPS.Tests.Faults
 
         public static TheoryData<string> Keys => new TheoryData<string> { FaultFixture.CanaryKey, FaultFixture.PlainCanaryKey };
 
-        private TestClient ClientWith(string key, Action<QwenClientSettings>? configure = null)
+        private TestClient ClientWith(string key, Action<TransportSettings>? configure = null)
         {
             Server.ExpectedApiKey = key;
             return Fixture.CreateClient(configure, key);
@@ -84,7 +88,7 @@ namespace QwenPS.Tests.Faults
                     await Fault.ChatAsync(test),
                     await Fault.ChatAsync(test, model: "qwq-plus"),
                     await Fault.ChatAsync(test, stream: false),
-                    await Fault.RunAsync(test, () => FileReferenceOperation.UploadAndReferenceAsync(test.Client, new[] { path }, TimeSpan.FromSeconds(10), CancellationToken.None)),
+                    await Fault.RunAsync(test, () => FileReferences.UploadAsync(test.Client, new[] { path }, TimeSpan.FromSeconds(10), CancellationToken.None)),
                 };
 
                 Assert.All(outcomes, o => Assert.Null(o.Error));
@@ -113,10 +117,10 @@ namespace QwenPS.Tests.Faults
             try
             {
                 await Fault.ChatAsync(test, prompt: "hello");
-                QwenFileInfo file = await test.Client.UploadFileAsync(path, QwenClient.FileExtractPurpose, CancellationToken.None);
-                await test.Client.GetFileAsync(file.Id, CancellationToken.None);
-                await test.Client.ListFilesAsync(null, 10, _ => { }, CancellationToken.None);
-                await test.Client.DeleteFileAsync(file.Id, CancellationToken.None);
+                QwenFileInfo file = await test.Files.UploadFileAsync(path, FilePurposes.FileExtract, CancellationToken.None);
+                await test.Files.GetFileAsync(file.Id, CancellationToken.None);
+                await test.Files.ListFilesAsync(null, 10, _ => { }, CancellationToken.None);
+                await test.Files.DeleteFileAsync(file.Id, CancellationToken.None);
             }
             finally
             {
@@ -249,7 +253,7 @@ namespace QwenPS.Tests.Faults
             Server.ExpectedApiKey = key;
             Server.Enqueue(ServerBehavior.Status(503));
             var output = new CollectingOutput();
-            var settings = new QwenClientSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(secure, null, _ => null), output) { Delay = (_, _) => Task.CompletedTask };
+            var settings = new TransportSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(secure, null, _ => null), output) { Delay = (_, _) => Task.CompletedTask };
             var client = new QwenClient(settings);
             var test = new TestClient(client, output, new List<TimeSpan>());
 

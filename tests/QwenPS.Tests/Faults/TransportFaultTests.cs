@@ -15,7 +15,7 @@ namespace QwenPS.Tests.Faults
         {
         }
 
-        private TestClient ShortIdleClient(Action<QwenPS.Engine.QwenClientSettings>? more = null) =>
+        private TestClient ShortIdleClient(Action<QwenPS.Transport.TransportSettings>? more = null) =>
             Fixture.CreateClient(s =>
             {
                 s.IdleTimeout = Fault.ShortIdle;
@@ -74,7 +74,7 @@ namespace QwenPS.Tests.Faults
             Assert.Equal(new[] { "0123", "4567" }, outcome.Output.Objects.Select(o => o.ToString()));
             Assert.True(error.PartialResponse!.Incomplete);
             Assert.Null(error.PartialResponse.FinishReason);
-            Assert.Same(error.PartialResponse, test.Client.LastPartialResponse);
+            Assert.Same(error.PartialResponse, test.Chat.LastPartialResponse);
             Assert.Empty(outcome.Output.Warnings);
         }
 

@@ -2,10 +2,14 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.Tests.Support;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.Tests.Support;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Live
 {
@@ -28,7 +32,7 @@ namespace QwenPS.Tests.Live
         {
             var output = new CollectingOutput();
             Func<string, string?> environment = Environment.GetEnvironmentVariable;
-            var settings = new QwenClientSettings(
+            var settings = new TransportSettings(
                 HttpClientCache.Get(ProxySettings.Default, environment),
                 QwenEndpoints.Resolve(null, null, null, environment),
                 ApiKey.Resolve(null, null, environment),
@@ -43,8 +47,16 @@ namespace QwenPS.Tests.Live
         public async Task A_streamed_thinking_chat_returns_reasoning_answer_and_usage_from_the_real_service()
         {
             var (client, output) = Create();
-            var options = new ChatOptions { Stream = true, EnableThinking = true, ThinkingBudget = 256, MaxTokens = 64 };
-            var request = ChatOperation.BuildRequest(options, new[] { new QwenMessage(QwenRole.User, "用一个词回答：天空是什么颜色？") }, "qwen-plus", output.WriteVerbose);
+            var options = new ChatRun { Stream = true };
+            var request = ChatOperation.PrepareRequest(
+                options,
+                new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "用一个词回答：天空是什么颜色？") })
+                {
+                    [ChatFields.EnableThinking] = true,
+                    [ChatFields.ThinkingBudget] = 256,
+                    [ChatFields.MaxTokens] = 64,
+                },
+                output.WriteVerbose);
 
             QwenChatResponse response = await ChatOperation.RunAsync(client, request, options, output, CancellationToken.None);
 

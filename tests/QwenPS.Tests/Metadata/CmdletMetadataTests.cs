@@ -134,7 +134,12 @@ namespace QwenPS.Tests.Metadata
             foreach (CmdletInfo cmdlet in Meta.Cmdlets)
             {
                 var names = cmdlet.Parameters.Select(p => p.Name).ToHashSet();
-                bool service = cmdlet.Type.BaseType!.Name == "QwenServiceCmdlet";
+                bool service = false;
+                for (Type? type = cmdlet.Type.BaseType; type != null; type = type.BaseType)
+                {
+                    service |= type.Name == "QwenServiceCmdlet";
+                }
+
                 Assert.Equal(service, connection.All(names.Contains));
                 if (service)
                 {

@@ -7,7 +7,7 @@ namespace QwenPS.Tests.Support
 {
     /// <summary>A read-only stream that hands out its bytes at most <c>maxRead</c> at a time (simulates network reads);
     /// or in reads of the given sizes, cycled, optionally ending in a connection reset (IOException) instead of EOF.</summary>
-    internal sealed class ChunkedStream : QwenPS.Http.ReadOnlyStream
+    internal sealed class ChunkedStream : QwenPS.Transport.ReadOnlyStream
     {
         private readonly byte[] _data;
         private readonly int[] _reads;

@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
 
 namespace QwenPS.Tests.Support
 {
@@ -38,8 +41,6 @@ namespace QwenPS.Tests.Support
 
         public IReadOnlyList<QwenProgress> Progress => Items.Where(i => i.Stream == "Progress").Select(i => (QwenProgress)i.Value).ToList();
 
-        public IReadOnlyList<QwenException> Errors => Items.Where(i => i.Stream == "Error").Select(i => (QwenException)i.Value).ToList();
-
         /// <summary>Every text written to any stream, for leak checks.</summary>
         public IEnumerable<string> AllText => Items.Select(i => i.Value switch
         {
@@ -74,8 +75,6 @@ namespace QwenPS.Tests.Support
         public void WriteProgress(QwenProgress progress) => Add("Progress", progress);
 
         public void WriteLive(LiveText text) => Add("Live", text);
-
-        public void WriteError(QwenException error) => Add("Error", error);
 
         public sealed record Written(string Stream, object Value, TimeSpan At);
     }

@@ -3,10 +3,14 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.TestServer;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.TestServer;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Support
 {
@@ -45,34 +49,61 @@ namespace QwenPS.Tests.Support
             await Server.DisposeAsync();
         }
 
-        internal TestClient CreateClient(Action<QwenClientSettings>? configure = null, string? key = null) =>
+        internal TestClient CreateClient(Action<TransportSettings>? configure = null, string? key = null) =>
             CreateClient(Http, Server.BaseUri, key ?? Key, configure);
 
-        /// <summary>A client for any endpoint and HttpClient (a closed port, a wrapped handler, a TLS listener).</summary>
-        internal static TestClient CreateClient(HttpClient http, Uri baseUri, string key, Action<QwenClientSettings>? configure = null)
+        /// <summary>A client for any endpoint and HttpClient (a closed port, a wrapped handler, a TLS listener), built by the module's factory.</summary>
+        internal static TestClient CreateClient(HttpClient http, Uri baseUri, string key, Action<TransportSettings>? configure = null)
         {
             var output = new CollectingOutput();
             var delays = new List<TimeSpan>();
-            var settings = new QwenClientSettings(http, baseUri, ApiKey.Resolve(null, null, name => name == ApiKey.EnvironmentVariable ? key : null), output)
+            QwenClientFactory factory = QwenClientFactory.Create(new QwenClientOptions
             {
-                Retry = new RetryPolicy(3, new Random(3)),
-                IdleTimeout = TimeSpan.FromSeconds(10),
-                // Retries do not really wait in tests; the waits asked for are recorded instead.
-                Delay = (delay, token) =>
+                BaseUri = baseUri,
+                Environment = name => name == ApiKey.EnvironmentVariable ? key : null,
+                Http = http,
+                IdleTimeoutSec = 10,
+                Configure = settings =>
                 {
-                    lock (delays)
+                    settings.Retry = new RetryPolicy(3, new Random(3));
+                    // Retries do not really wait in tests; the waits asked for are recorded instead.
+                    settings.Delay = (delay, token) =>
                     {
-                        delays.Add(delay);
-                    }
+                        lock (delays)
+                        {
+                            delays.Add(delay);
+                        }
 
-                    return Task.CompletedTask;
+                        return Task.CompletedTask;
+                    };
+                    settings.PollInterval = _ => TimeSpan.FromMilliseconds(10);
+                    configure?.Invoke(settings);
                 },
-                PollInterval = _ => TimeSpan.FromMilliseconds(10),
-            };
-            configure?.Invoke(settings);
-            return new TestClient(new QwenClient(settings), output, delays);
+            });
+            return new TestClient(factory.CreateClient(output), output, delays);
         }
     }
 
-    internal sealed record TestClient(QwenClient Client, CollectingOutput Output, List<TimeSpan> Delays);
+    /// <summary>A client and what it wrote; <see cref="Chat"/> and <see cref="Files"/> are its endpoint classes (one each, so a chat's partial response stays readable).</summary>
+    internal sealed class TestClient
+    {
+        public TestClient(QwenClient client, CollectingOutput output, List<TimeSpan> delays)
+        {
+            Client = client;
+            Output = output;
+            Delays = delays;
+            Chat = new ChatApi(client.Transport);
+            Files = new FilesApi(client.Transport);
+        }
+
+        public QwenClient Client { get; }
+
+        public CollectingOutput Output { get; }
+
+        public List<TimeSpan> Delays { get; }
+
+        public ChatApi Chat { get; }
+
+        public FilesApi Files { get; }
+    }
 }

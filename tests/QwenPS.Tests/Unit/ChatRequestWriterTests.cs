@@ -3,8 +3,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using QwenPS.Wire;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Errors;
+using QwenPS.Files.Wire;
 
 namespace QwenPS.Tests.Unit
 {
@@ -54,15 +57,15 @@ namespace QwenPS.Tests.Unit
         {
             JsonElement body = Write(new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "x") })
             {
-                EnableThinking = true,
-                ThinkingBudget = 2048,
-                Temperature = 0.7,
-                TopP = 0.8,
-                TopK = 20,
-                MaxTokens = 100,
-                Seed = 42,
-                PresencePenalty = 1.5,
-                Stop = new[] { "END" },
+                [ChatFields.EnableThinking] = true,
+                [ChatFields.ThinkingBudget] = 2048,
+                [ChatFields.Temperature] = 0.7,
+                [ChatFields.TopP] = 0.8,
+                [ChatFields.TopK] = 20,
+                [ChatFields.MaxTokens] = 100,
+                [ChatFields.Seed] = 42,
+                [ChatFields.PresencePenalty] = 1.5,
+                [ChatFields.Stop] = new[] { "END" },
             });
 
             Assert.True(body.GetProperty("enable_thinking").GetBoolean());
@@ -79,7 +82,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void Several_stop_strings_are_an_array_and_enable_thinking_false_is_sent()
         {
-            JsonElement body = Write(new ChatRequest("m", new[] { new QwenMessage(QwenRole.User, "x") }) { Stop = new[] { "a", "b" }, EnableThinking = false });
+            JsonElement body = Write(new ChatRequest("m", new[] { new QwenMessage(QwenRole.User, "x") }) { [ChatFields.Stop] = new[] { "a", "b" }, [ChatFields.EnableThinking] = false });
             Assert.Equal(new[] { "a", "b" }, body.GetProperty("stop").EnumerateArray().Select(e => e.GetString()));
             Assert.False(body.GetProperty("enable_thinking").GetBoolean());
         }
@@ -95,7 +98,7 @@ namespace QwenPS.Tests.Unit
                 ["translation_options"] = new Dictionary<string, object?> { ["terms"] = new object[] { new Hashtable { ["source"] = "a", ["target"] = "b" } } },
                 ["nothing"] = null,
             };
-            JsonElement body = Write(new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "x") }) { Temperature = 0.9, AdditionalParameters = extra });
+            JsonElement body = Write(new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "x") }) { [ChatFields.Temperature] = 0.9, AdditionalParameters = extra });
 
             Assert.True(body.GetProperty("enable_search").GetBoolean());
             Assert.Equal("max", body.GetProperty("search_options").GetProperty("search_strategy").GetString());
@@ -148,7 +151,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void A_continued_conversation_resends_the_answer_but_never_the_reasoning()
         {
-            var aggregator = new QwenPS.Streaming.ChatStreamAggregator();
+            var aggregator = new QwenPS.Chat.ChatStreamAggregator();
             aggregator.Process(Encoding.UTF8.GetBytes("{\"choices\":[{\"delta\":{\"reasoning_content\":\"SECRET-REASONING\"}}]}"), null);
             aggregator.Process(Encoding.UTF8.GetBytes("{\"choices\":[{\"delta\":{\"content\":\"the answer\"},\"finish_reason\":\"stop\"}]}"), null);
             QwenChatResponse first = aggregator.Build(new[] { new QwenMessage(QwenRole.User, "q1") }, null, false);

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using QwenPS.Streaming;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Streaming;
 
 namespace QwenPS.Tests.Unit
 {

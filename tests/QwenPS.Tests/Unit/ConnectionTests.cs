@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Reflection;
 using System.Security;
-using QwenPS.Http;
-using QwenPS.Module;
 using Xunit;
+using QwenPS.Module;
+using QwenPS.Session;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Unit
 {

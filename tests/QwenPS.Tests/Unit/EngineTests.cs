@@ -4,10 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Engine;
-using QwenPS.Http;
-using QwenPS.Tests.Support;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Session;
+using QwenPS.Tests.Support;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Unit
 {
@@ -160,7 +164,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void A_piped_response_contributes_its_history_including_the_answer_but_no_reasoning()
         {
-            var aggregator = new QwenPS.Streaming.ChatStreamAggregator();
+            var aggregator = new QwenPS.Chat.ChatStreamAggregator();
             aggregator.Process(System.Text.Encoding.UTF8.GetBytes("{\"model\":\"qwq-plus\",\"choices\":[{\"delta\":{\"reasoning_content\":\"hmm\",\"content\":\"A1\"},\"finish_reason\":\"stop\"}]}"), null);
             QwenChatResponse previous = aggregator.Build(new[] { new QwenMessage(QwenRole.User, "Q1") }, null, false);
 
@@ -198,13 +202,12 @@ namespace QwenPS.Tests.Unit
         public void Stream_only_models_and_thinking_are_streamed_under_the_hood(string model, bool live, bool? thinking, bool streamed)
         {
             var verbose = new List<string>();
-            var request = ChatOperation.BuildRequest(
-                new ChatOptions { Live = live, EnableThinking = thinking },
-                new[] { new QwenMessage(QwenRole.User, "x") },
-                model,
+            var request = ChatOperation.PrepareRequest(
+                new ChatRun { Live = live },
+                new ChatRequest(model, new[] { new QwenMessage(QwenRole.User, "x") }) { [ChatFields.EnableThinking] = thinking },
                 verbose.Add);
             Assert.Equal(streamed, request.Stream);
-            Assert.Equal(thinking, request.EnableThinking);
+            Assert.Equal(thinking, (bool?)request[ChatFields.EnableThinking]);
             if (streamed && !live)
             {
                 Assert.Single(verbose);
@@ -229,10 +232,10 @@ namespace QwenPS.Tests.Unit
         public void A_model_that_thinks_by_default_is_streamed_unless_thinking_is_switched_off()
         {
             var messages = new[] { new QwenMessage(QwenRole.User, "x") };
-            Assert.True(ChatOperation.BuildRequest(new ChatOptions(), messages, "qwen3-32b", _ => { }).Stream);
-            QwenPS.Wire.ChatRequest off = ChatOperation.BuildRequest(new ChatOptions { EnableThinking = false }, messages, "qwen3-32b", _ => { });
+            Assert.True(ChatOperation.PrepareRequest(new ChatRun(), new ChatRequest("qwen3-32b", messages), _ => { }).Stream);
+            QwenPS.Chat.ChatRequest off = ChatOperation.PrepareRequest(new ChatRun(), new ChatRequest("qwen3-32b", messages) { [ChatFields.EnableThinking] = false }, _ => { });
             Assert.False(off.Stream);
-            Assert.False(off.EnableThinking);
+            Assert.False((bool?)off[ChatFields.EnableThinking]);
         }
 
         [Fact]
@@ -319,9 +322,9 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void Supported_documents_and_images_within_limits_pass()
         {
-            Assert.Equal(10, FileUploadRules.Check(Make("report.PDF", 10)));
-            Assert.Equal(FileUploadRules.MaxImageBytes, FileUploadRules.Check(Make("scan.jpg", FileUploadRules.MaxImageBytes)));
-            Assert.Equal(FileUploadRules.MaxDocumentBytes, FileUploadRules.Check(Make("big.txt", FileUploadRules.MaxDocumentBytes)));
+            Assert.Equal(10, FileUploadRules.Check(Make("report.PDF", 10), FilePurposes.FileExtract));
+            Assert.Equal(FileUploadRules.MaxImageBytes, FileUploadRules.Check(Make("scan.jpg", FileUploadRules.MaxImageBytes), FilePurposes.FileExtract));
+            Assert.Equal(FileUploadRules.MaxDocumentBytes, FileUploadRules.Check(Make("big.txt", FileUploadRules.MaxDocumentBytes), FilePurposes.FileExtract));
         }
 
         [Theory]
@@ -333,7 +336,7 @@ namespace QwenPS.Tests.Unit
         public void Bad_files_fail_with_a_clear_id_naming_the_path(string name, long size, string id)
         {
             string path = size < 0 ? _folder[name] : Make(name, size);
-            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(path));
+            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(path, FilePurposes.FileExtract));
             Assert.Equal(id, error.ErrorId);
             Assert.Equal(path, error.Target);
         }
@@ -341,7 +344,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void A_directory_is_not_a_file()
         {
-            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder.Path));
+            QwenException error = Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder.Path, FilePurposes.FileExtract));
             Assert.Equal(QwenErrorIds.FileNotFound, error.ErrorId);
             Assert.Contains("directory", error.Message);
         }

@@ -1,7 +1,9 @@
 using System.Text;
-using QwenPS.Errors;
-using QwenPS.Wire;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Errors;
+using QwenPS.Files.Wire;
 
 namespace QwenPS.Tests.Unit
 {

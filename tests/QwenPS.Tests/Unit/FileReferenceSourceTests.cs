@@ -1,8 +1,11 @@
 using System;
 using System.IO;
-using QwenPS.Engine;
-using QwenPS.Tests.Support;
 using Xunit;
+using QwenPS.Chat;
+using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Tests.Support;
 
 namespace QwenPS.Tests.Unit
 {

@@ -1,7 +1,8 @@
 using System;
 using System.Net.Http;
-using QwenPS.Http;
 using Xunit;
+using QwenPS.Session;
+using QwenPS.Transport;
 
 namespace QwenPS.Tests.Unit
 {

@@ -4,9 +4,10 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
+using QwenPS.Chat;
 using QwenPS.Streaming;
 using QwenPS.Tests.Support;
-using Xunit;
 
 namespace QwenPS.Tests.Unit
 {

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using QwenPS.Engine;
+using QwenPS.Output;
+using QwenPS.Session;
+
+namespace QwenPS.Chat
+{
+    /// <summary>
+    /// Invoke-QwenChat's behaviour, apart from parameter binding: assembling the conversation from the
+    /// pipeline, choosing the model and whether to stream, and writing records as they arrive.
+    /// </summary>
+    internal static class ChatOperation
+    {
+        /// <summary>
+        /// The messages to send, in pipeline order: a piped <see cref="QwenChatResponse"/> contributes its
+        /// history (so the answer is kept and the reasoning is not), a <see cref="QwenMessage"/> itself; then
+        /// -Prompt as the final user message.
+        /// </summary>
+        public static IReadOnlyList<QwenMessage> BuildMessages(IEnumerable<object> pipelineItems, string? prompt)
+        {
+            var messages = new List<QwenMessage>();
+            foreach (object item in pipelineItems)
+            {
+                switch (item)
+                {
+                    case QwenMessage message:
+                        messages.Add(message);
+                        break;
+                    case QwenChatResponse response:
+                        messages.AddRange(response.History);
+                        break;
+                    default:
+                        throw new QwenException(
+                            QwenErrorIds.InvalidArgument,
+                            QwenErrorCategory.InvalidArgument,
+                            "Invoke-QwenChat takes QwenMessage and QwenChatResponse objects; got " + item.GetType().FullName + ".") { Target = item };
+                }
+            }
+
+            if (prompt != null)
+            {
+                if (prompt.Trim().Length == 0)
+                {
+                    throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-Prompt is empty.") { Target = prompt };
+                }
+
+                messages.Add(new QwenMessage(QwenRole.User, prompt));
+            }
+
+            if (messages.Count == 0)
+            {
+                throw new QwenException(
+                    QwenErrorIds.InvalidArgument,
+                    QwenErrorCategory.InvalidArgument,
+                    "Nothing to send: give -Prompt, or pipe messages from New-QwenMessage or a previous response.");
+            }
+
+            return messages;
+        }
+
+        /// <summary>-Model, else the model of a piped conversation, else Connect-Qwen's default, else qwen-plus.</summary>
+        public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, ConnectionDefaults? session)
+        {
+            if (model != null)
+            {
+                if (model.Trim().Length == 0)
+                {
+                    throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-Model is blank.") { Target = model };
+                }
+
+                return model.Trim();
+            }
+
+            string? fromConversation = null;
+            foreach (object item in pipelineItems)
+            {
+                if (item is QwenChatResponse response && !string.IsNullOrEmpty(response.Model))
+                {
+                    fromConversation = response.Model;
+                }
+            }
+
+            return fromConversation ?? session?.Model ?? ModelCatalog.DefaultModel;
+        }
+
+        /// <summary>
+        /// Decides whether <paramref name="request"/> streams: when asked (-Stream, -Live), when the model is
+        /// stream-only, or when thinking is on (many models think only when streamed). Returns the request.
+        /// </summary>
+        public static ChatRequest PrepareRequest(ChatRun run, ChatRequest request, Action<string> verbose)
+        {
+            string model = request.Model;
+            var thinking = (bool?)request[ChatFields.EnableThinking];
+            bool stream = run.Stream || run.Live;
+            if (!stream && ModelCatalog.IsStreamOnly(model))
+            {
+                verbose(model + " answers only when streamed: streaming it and returning one response.");
+                stream = true;
+            }
+            else if (!stream && thinking == true)
+            {
+                verbose("Thinking is on, which many models allow only when streamed: streaming and returning one response.");
+                stream = true;
+            }
+            else if (!stream && thinking == null && ModelCatalog.ThinksByDefault(model))
+            {
+                verbose(model + " thinks by default, which many models allow only when streamed: streaming and returning one response (-EnableThinking:$false turns thinking off).");
+                stream = true;
+            }
+
+            request.Stream = stream;
+            return request;
+        }
+
+        /// <summary>
+        /// Runs the call. With -Stream, records go to the output as they arrive; without it, the one response
+        /// does. With -Live, the text is also shown through <see cref="IQwenOutput.WriteLive"/>. When a stream
+        /// breaks without -Stream, the partial response (marked incomplete) is written before the error; after a
+        /// break or a stop it is in <see cref="ChatRun.PartialResponse"/>.
+        /// </summary>
+        public static Task<QwenChatResponse> RunAsync(QwenClient client, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken) =>
+            RunAsync(new ChatApi(client.Transport), request, run, output, cancellationToken);
+
+        /// <summary>The same over a given endpoint object (the tests keep theirs, to read its partial response).</summary>
+        internal static async Task<QwenChatResponse> RunAsync(ChatApi api, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken)
+        {
+            LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive) : null;
+            Action<object>? onRecord = null;
+            if (run.Stream || live != null)
+            {
+                onRecord = record =>
+                {
+                    if (run.Stream)
+                    {
+                        output.WriteObject(record);
+                    }
+
+                    live?.OnRecord(record);
+                };
+            }
+
+            try
+            {
+                QwenChatResponse response = await api.ChatAsync(request, onRecord, cancellationToken).ConfigureAwait(false);
+                live?.Complete();
+                if (!run.Stream)
+                {
+                    output.WriteObject(response);
+                }
+
+                return response;
+            }
+            catch (QwenException error) when (error.PartialResponse != null)
+            {
+                run.PartialResponse = error.PartialResponse;
+                live?.Complete();
+                if (!run.Stream)
+                {
+                    output.WriteObject(error.PartialResponse);
+                }
+
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                run.PartialResponse = api.LastPartialResponse;
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace QwenPS.Chat
+{
+    /// <summary>
+    /// How one Invoke-QwenChat call shows its answer (not part of the body), and what it left behind: records as
+    /// they arrive (-Stream) or one response, the live display (-Live), and the partial response of a call that
+    /// was stopped or broke.
+    /// </summary>
+    internal sealed class ChatRun
+    {
+        /// <summary>-Stream: write each record as it arrives instead of one response at the end.</summary>
+        public bool Stream { get; set; }
+
+        /// <summary>-Live: show the text on the console as it arrives.</summary>
+        public bool Live { get; set; }
+
+        /// <summary>What arrived before a failure or a stop (marked incomplete); null when nothing did.</summary>
+        public QwenChatResponse? PartialResponse { get; internal set; }
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using QwenPS.Chat.Wire;
+using QwenPS.Streaming;
+using QwenPS.Transport;
+
+namespace QwenPS.Chat
+{
+    /// <summary>
+    /// Turns the SSE data payloads of one chat stream into records (reasoning and content chunks, then
+    /// usage, in arrival order) and accumulates the aggregated response: text is concatenated, tool-call
+    /// fragments are joined by index (an empty id means "same call"), the first chunk gives id and model.
+    /// </summary>
+    internal sealed class ChatStreamAggregator : IDisposable
+    {
+        private static readonly byte[] DoneMarker = Encoding.ASCII.GetBytes("[DONE]");
+
+        private readonly ChatChunk _chunk = new ChatChunk();
+        private readonly PooledText _content = new PooledText();
+        private PooledText? _reasoning;
+        private SortedDictionary<int, ToolCallBuilder>? _toolCalls;
+        private bool _headerRead;
+
+        public string? Id { get; private set; }
+
+        public string? Model { get; private set; }
+
+        public long? Created { get; private set; }
+
+        public string? FinishReason { get; private set; }
+
+        public QwenUsage? Usage { get; private set; }
+
+        public bool SawDone { get; private set; }
+
+        public int ChunkCount { get; private set; }
+
+        /// <summary>Characters of reasoning and content received so far.</summary>
+        public int TextLength => _content.Length + (_reasoning?.Length ?? 0);
+
+        /// <summary>
+        /// Processes one event. Returns false at <c>[DONE]</c>. Throws JsonException for invalid JSON and
+        /// <see cref="StreamErrorException"/> when the chunk carries an <c>error</c> object.
+        /// </summary>
+        public bool Process(ReadOnlySpan<byte> data, Action<object>? emit)
+        {
+            if (data.StartsWith(DoneMarker))
+            {
+                SawDone = true;
+                return false;
+            }
+
+            ChatChunkDecoder.Decode(data, _chunk, readHeader: !_headerRead);
+            ChunkCount++;
+            if (_chunk.Error != null)
+            {
+                throw new StreamErrorException(_chunk.Error);
+            }
+
+            if (!_headerRead)
+            {
+                Id = _chunk.Id;
+                Model = _chunk.Model;
+                Created = _chunk.Created;
+                _headerRead = Id != null || Model != null;
+            }
+
+            if (_chunk.Reasoning != null)
+            {
+                (_reasoning ??= new PooledText()).Append(_chunk.Reasoning);
+                emit?.Invoke(new QwenReasoningChunk(_chunk.Reasoning));
+            }
+
+            if (_chunk.Content != null)
+            {
+                _content.Append(_chunk.Content);
+                emit?.Invoke(new QwenContentChunk(_chunk.Content));
+            }
+
+            if (_chunk.ToolCalls.Count > 0)
+            {
+                AddToolCallFragments();
+            }
+
+            if (_chunk.FinishReason != null)
+            {
+                FinishReason = _chunk.FinishReason;
+            }
+
+            if (_chunk.HasUsage)
+            {
+                Usage = new QwenUsage(_chunk.PromptTokens, _chunk.CompletionTokens, _chunk.TotalTokens, _chunk.CachedTokens, _chunk.ReasoningTokens);
+                emit?.Invoke(Usage);
+            }
+
+            return true;
+        }
+
+        public QwenChatResponse Build(IReadOnlyList<QwenMessage> sentMessages, string? requestId, bool incomplete)
+        {
+            return new QwenChatResponse(
+                _content.ToString(),
+                _reasoning?.ToString(),
+                FinishReason,
+                Usage,
+                Model,
+                Id,
+                requestId ?? RequestIds.FromCompletionId(Id),
+                UnixTime.FromSeconds(Created),
+                BuildToolCalls(),
+                sentMessages,
+                incomplete);
+        }
+
+        /// <summary>Gives the text buffers back to the pool; built responses keep their own strings.</summary>
+        public void Dispose()
+        {
+            _content.Dispose();
+            _reasoning?.Dispose();
+        }
+
+        private void AddToolCallFragments()
+        {
+            _toolCalls ??= new SortedDictionary<int, ToolCallBuilder>();
+            foreach (ToolCallFragment fragment in _chunk.ToolCalls)
+            {
+                if (!_toolCalls.TryGetValue(fragment.Index, out ToolCallBuilder? builder))
+                {
+                    builder = new ToolCallBuilder();
+                    _toolCalls.Add(fragment.Index, builder);
+                }
+
+                if (!string.IsNullOrEmpty(fragment.Id) && builder.Id == null)
+                {
+                    builder.Id = fragment.Id;
+                }
+
+                if (!string.IsNullOrEmpty(fragment.Name) && builder.Name == null)
+                {
+                    builder.Name = fragment.Name;
+                }
+
+                if (fragment.Arguments != null)
+                {
+                    builder.Arguments.Append(fragment.Arguments);
+                }
+            }
+        }
+
+        private IReadOnlyList<QwenToolCall> BuildToolCalls()
+        {
+            if (_toolCalls == null)
+            {
+                return Array.Empty<QwenToolCall>();
+            }
+
+            var calls = new List<QwenToolCall>(_toolCalls.Count);
+            foreach (KeyValuePair<int, ToolCallBuilder> pair in _toolCalls)
+            {
+                calls.Add(new QwenToolCall(pair.Key, pair.Value.Id, pair.Value.Name ?? string.Empty, pair.Value.Arguments.ToString()));
+            }
+
+            return calls;
+        }
+
+        private sealed class ToolCallBuilder
+        {
+            public string? Id;
+            public string? Name;
+            public readonly StringBuilder Arguments = new StringBuilder();
+        }
+    }
+}

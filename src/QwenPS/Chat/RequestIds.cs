@@ -1,0 +1,21 @@
+using System;
+using System.Text;
+
+namespace QwenPS.Chat
+{
+    internal static class RequestIds
+    {
+        private const string CompletionPrefix = "chatcmpl-";
+
+        /// <summary>DashScope's completion ids are <c>chatcmpl-</c> plus the request id (reference §3.4).</summary>
+        public static string? FromCompletionId(string? id)
+        {
+            if (id != null && id.StartsWith(CompletionPrefix, StringComparison.Ordinal) && id.Length > CompletionPrefix.Length)
+            {
+                return id.Substring(CompletionPrefix.Length);
+            }
+
+            return null;
+        }
+    }
+}

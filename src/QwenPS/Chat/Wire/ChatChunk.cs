@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using QwenPS.Errors;
+
+namespace QwenPS.Chat.Wire
+{
+    /// <summary>
+    /// One decoded <c>chat.completion.chunk</c>. A single instance is reused for every chunk of a stream
+    /// (<see cref="Reset"/>) so decoding allocates only the text the chunk carries.
+    /// </summary>
+    internal sealed class ChatChunk
+    {
+        public string? Id;
+        public string? Model;
+        public long? Created;
+        public string? Reasoning;
+        public string? Content;
+        public string? FinishReason;
+        public bool HasUsage;
+        public int PromptTokens;
+        public int CompletionTokens;
+        public int TotalTokens;
+        public int? CachedTokens;
+        public int? ReasoningTokens;
+        public readonly List<ToolCallFragment> ToolCalls = new List<ToolCallFragment>();
+        public ServiceError? Error;
+        public string? RequestId;
+
+        public void Reset()
+        {
+            Id = null;
+            Model = null;
+            Created = null;
+            Reasoning = null;
+            Content = null;
+            FinishReason = null;
+            HasUsage = false;
+            PromptTokens = CompletionTokens = TotalTokens = 0;
+            CachedTokens = ReasoningTokens = null;
+            ToolCalls.Clear();
+            Error = null;
+            RequestId = null;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using QwenPS.Transport;
+
+namespace QwenPS.Chat.Wire
+{
+    /// <summary>
+    /// Writes the <c>/chat/completions</c> body (reference §2). Non-OpenAI fields (enable_thinking, top_k...)
+    /// go at the top level, as DashScope wants for raw HTTP. CJK text is written as UTF-8, not \u escapes.
+    /// Assistant messages carry content (and tool calls) only: reasoning is never sent back.
+    /// </summary>
+    internal static class ChatRequestWriter
+    {
+        internal static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            SkipValidation = false,
+        };
+
+        public static byte[] Write(ChatRequest request)
+        {
+            using (var buffer = new MemoryStream(1024))
+            {
+                using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+                {
+                    Write(writer, request);
+                }
+
+                return buffer.ToArray();
+            }
+        }
+
+        private static void Write(Utf8JsonWriter writer, ChatRequest request)
+        {
+            IReadOnlyDictionary<string, object?> extra = request.AdditionalParameters ?? EmptyExtra;
+            writer.WriteStartObject();
+            writer.WriteString("model", request.Model);
+            writer.WritePropertyName("messages");
+            writer.WriteStartArray();
+            foreach (QwenMessage message in request.Messages)
+            {
+                WriteMessage(writer, message);
+            }
+
+            writer.WriteEndArray();
+
+            if (request.Stream)
+            {
+                writer.WriteBoolean("stream", true);
+                if (!extra.ContainsKey("stream_options"))
+                {
+                    // Usage arrives only in a final chunk, and only when asked for (reference §3.2).
+                    writer.WritePropertyName("stream_options");
+                    writer.WriteStartObject();
+                    writer.WriteBoolean("include_usage", true);
+                    writer.WriteEndObject();
+                }
+            }
+
+            foreach (ChatField field in ChatFields.All)
+            {
+                object? value = request[field];
+                if (value != null && !extra.ContainsKey(field.WireName))
+                {
+                    field.Write(writer, value);
+                }
+            }
+
+            foreach (KeyValuePair<string, object?> pair in extra)
+            {
+                if (pair.Key == "model" || pair.Key == "messages" || (pair.Key == "stream" && request.Stream))
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(pair.Key);
+                JsonValueWriter.Write(writer, pair.Value, pair.Key);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        private static readonly IReadOnlyDictionary<string, object?> EmptyExtra = new Dictionary<string, object?>();
+
+        internal static void WriteMessage(Utf8JsonWriter writer, QwenMessage message)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", RoleName(message.Role));
+            if (message.Content == null)
+            {
+                writer.WriteNull("content");
+            }
+            else
+            {
+                writer.WriteString("content", message.Content);
+            }
+
+            if (message.ToolCallId != null)
+            {
+                writer.WriteString("tool_call_id", message.ToolCallId);
+            }
+
+            if (message.ToolCalls.Count > 0)
+            {
+                writer.WritePropertyName("tool_calls");
+                writer.WriteStartArray();
+                foreach (QwenToolCall call in message.ToolCalls)
+                {
+                    writer.WriteStartObject();
+                    if (call.Id != null)
+                    {
+                        writer.WriteString("id", call.Id);
+                    }
+
+                    writer.WriteString("type", call.Type);
+                    writer.WriteNumber("index", call.Index);
+                    writer.WritePropertyName("function");
+                    writer.WriteStartObject();
+                    writer.WriteString("name", call.Name);
+                    writer.WriteString("arguments", call.Arguments);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        public static string RoleName(QwenRole role)
+        {
+            switch (role)
+            {
+                case QwenRole.System:
+                    return "system";
+                case QwenRole.User:
+                    return "user";
+                case QwenRole.Assistant:
+                    return "assistant";
+                case QwenRole.Tool:
+                    return "tool";
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(role), role, "Unknown role.");
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace QwenPS.Chat.Wire
+{
+    internal sealed class WireCompletionDetails
+    {
+        public int? ReasoningTokens { get; set; }
+    }
+}

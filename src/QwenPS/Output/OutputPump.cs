@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace QwenPS.Output
+{
+    /// <summary>
+    /// PowerShell lets a cmdlet write only from its pipeline thread, while the engine's awaits resume on
+    /// pool threads. The pump is the bridge: the engine writes into it from any thread; <see cref="Run{T}"/>,
+    /// on the pipeline thread, forwards each write to the real output in order as soon as it arrives, and
+    /// returns (or throws) when the work ends. If forwarding throws (the pipeline was stopped, or
+    /// Select-Object -First has what it needs), the work is cancelled and awaited before the throw goes on,
+    /// so nothing is left running.
+    /// </summary>
+    internal sealed class OutputPump : IQwenOutput, IDisposable
+    {
+        private readonly BlockingCollection<Item> _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>());
+
+        public T Run<T>(Func<IQwenOutput, Task<T>> work, IQwenOutput target, CancellationTokenSource cancellation)
+        {
+            Task<T> task;
+            try
+            {
+                task = work(this);
+            }
+            catch
+            {
+                _queue.CompleteAdding();
+                throw;
+            }
+
+            task.ContinueWith(_ => _queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                foreach (Item item in _queue.GetConsumingEnumerable())
+                {
+                    Forward(item, target);
+                }
+            }
+            catch
+            {
+                cancellation.Cancel();
+                try
+                {
+                    task.Wait(TimeSpan.FromSeconds(5));
+                }
+                catch (AggregateException)
+                {
+                    // The work's own failure is secondary to the one being thrown.
+                }
+
+                throw;
+            }
+
+            return task.GetAwaiter().GetResult();
+        }
+
+        private static void Forward(Item item, IQwenOutput target)
+        {
+            switch (item.Kind)
+            {
+                case ItemKind.Object:
+                    target.WriteObject(item.Payload!);
+                    break;
+                case ItemKind.Verbose:
+                    target.WriteVerbose((string)item.Payload!);
+                    break;
+                case ItemKind.Debug:
+                    target.WriteDebug((string)item.Payload!);
+                    break;
+                case ItemKind.Warning:
+                    target.WriteWarning((string)item.Payload!);
+                    break;
+                case ItemKind.Progress:
+                    target.WriteProgress((QwenProgress)item.Payload!);
+                    break;
+                case ItemKind.Live:
+                    target.WriteLive(item.Live);
+                    break;
+            }
+        }
+
+        public void WriteObject(object item) => Post(new Item(ItemKind.Object, item));
+
+        public void WriteVerbose(string message) => Post(new Item(ItemKind.Verbose, message));
+
+        public void WriteDebug(string message) => Post(new Item(ItemKind.Debug, message));
+
+        public void WriteWarning(string message) => Post(new Item(ItemKind.Warning, message));
+
+        public void WriteProgress(QwenProgress progress) => Post(new Item(ItemKind.Progress, progress));
+
+        public void WriteLive(LiveText text) => Post(new Item(ItemKind.Live, null, text));
+
+        private void Post(Item item)
+        {
+            try
+            {
+                _queue.Add(item);
+            }
+            catch (InvalidOperationException)
+            {
+                // The pump has finished (the pipeline stopped): late writes from a cancelled task are dropped.
+            }
+        }
+
+        public void Dispose() => _queue.Dispose();
+
+        private enum ItemKind
+        {
+            Object,
+            Verbose,
+            Debug,
+            Warning,
+            Progress,
+            Live,
+        }
+
+        private readonly struct Item
+        {
+            public Item(ItemKind kind, object? payload, LiveText live = default)
+            {
+                Kind = kind;
+                Payload = payload;
+                Live = live;
+            }
+
+            public ItemKind Kind { get; }
+
+            public object? Payload { get; }
+
+            public LiveText Live { get; }
+        }
+    }
+}

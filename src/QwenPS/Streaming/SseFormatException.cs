@@ -1,0 +1,16 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace QwenPS.Streaming
+{
+    /// <summary>The stream broke the SSE framing rules beyond repair (an event over the size limit).</summary>
+    internal sealed class SseFormatException : Exception
+    {
+        public SseFormatException(string message)
+            : base(message)
+        {
+        }
+    }
+}
