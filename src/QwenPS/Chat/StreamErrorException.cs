@@ -1,5 +1,4 @@
 using System;
-using System.Text;
 using QwenPS.Errors;
 
 namespace QwenPS.Chat

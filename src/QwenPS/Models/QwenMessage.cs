@@ -1,32 +1,54 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 
 namespace QwenPS
 {
     /// <summary>
-    /// One chat message. There is deliberately no reasoning property: the history sent back to the
-    /// service carries the assistant's answer only, never its reasoning (reference §4).
+    /// One chat message: plain text (<see cref="Content"/>), or content parts (<see cref="Parts"/>: text, images,
+    /// audio, video) for multimodal models. There is deliberately no reasoning property: the history sent back to
+    /// the service carries the assistant's answer only, never its reasoning (docs/dashscope-notes.md, "Multi-turn").
     /// </summary>
     public sealed class QwenMessage
     {
         private static readonly IReadOnlyList<QwenToolCall> NoToolCalls = new QwenToolCall[0];
+        private static readonly IReadOnlyList<QwenContentPart> NoParts = new QwenContentPart[0];
 
-        public QwenMessage(QwenRole role, string? content)
+        internal QwenMessage(QwenRole role, string? content)
             : this(role, content, null, null)
         {
         }
 
-        public QwenMessage(QwenRole role, string? content, string? toolCallId, IReadOnlyList<QwenToolCall>? toolCalls)
+        internal QwenMessage(QwenRole role, string? content, string? toolCallId, IReadOnlyList<QwenToolCall>? toolCalls, bool partial = false)
         {
             Role = role;
             Content = content;
             ToolCallId = toolCallId;
             ToolCalls = toolCalls ?? NoToolCalls;
+            Parts = NoParts;
+            Partial = partial;
+        }
+
+        /// <summary>A message of content parts; <see cref="Content"/> is then their text, joined.</summary>
+        internal QwenMessage(QwenRole role, IReadOnlyList<QwenContentPart> parts, bool partial = false)
+            : this(role, JoinText(parts), null, null, partial)
+        {
+            Parts = parts.Count > 0 ? parts : throw new ArgumentException("A message of parts needs at least one part.", nameof(parts));
         }
 
         public QwenRole Role { get; }
 
+        /// <summary>The text: the whole content of a plain message, or the text parts of a multimodal one (null when it has none).</summary>
         public string? Content { get; }
+
+        /// <summary>The content parts; empty for a plain text message (sent as a string).</summary>
+        public IReadOnlyList<QwenContentPart> Parts { get; }
+
+        /// <summary>
+        /// For the last, assistant message: the model continues this text instead of answering anew (partial mode;
+        /// the answer does not repeat the prefix).
+        /// </summary>
+        public bool Partial { get; }
 
         /// <summary>For a tool message: the id of the tool call it answers.</summary>
         public string? ToolCallId { get; }
@@ -36,10 +58,24 @@ namespace QwenPS
 
         /// <summary>True for a <c>fileid://</c> system message (a document reference for qwen-long).</summary>
         public bool IsFileReference =>
-            Role == QwenRole.System && Content != null && Content.StartsWith(FileReferencePrefix, StringComparison.Ordinal);
+            Role == QwenRole.System && Parts.Count == 0 && Content != null && Content.StartsWith(FileReferencePrefix, StringComparison.Ordinal);
 
         internal const string FileReferencePrefix = "fileid://";
 
-        public override string ToString() => Role.ToString().ToLowerInvariant() + ": " + Content;
+        public override string ToString() => Role.ToString().ToLowerInvariant() + ": " + (Parts.Count == 0 ? Content : string.Join(" ", Parts));
+
+        private static string? JoinText(IReadOnlyList<QwenContentPart> parts)
+        {
+            StringBuilder? text = null;
+            foreach (QwenContentPart part in parts)
+            {
+                if (part.Kind == QwenContentPartKind.Text)
+                {
+                    text = text == null ? new StringBuilder(part.Text) : text.Append('\n').Append(part.Text);
+                }
+            }
+
+            return text?.ToString();
+        }
     }
 }

@@ -21,7 +21,7 @@ namespace QwenPS
     /// <summary>A piece of the model's reasoning (<c>delta.reasoning_content</c>).</summary>
     public sealed class QwenReasoningChunk : QwenStreamChunk
     {
-        public QwenReasoningChunk(string text)
+        internal QwenReasoningChunk(string text)
             : base(text)
         {
         }
@@ -32,7 +32,7 @@ namespace QwenPS
     /// <summary>A piece of the model's answer (<c>delta.content</c>).</summary>
     public sealed class QwenContentChunk : QwenStreamChunk
     {
-        public QwenContentChunk(string text)
+        internal QwenContentChunk(string text)
             : base(text)
         {
         }

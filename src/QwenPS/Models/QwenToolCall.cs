@@ -3,7 +3,7 @@ namespace QwenPS
     /// <summary>A function call the model asked for. <see cref="Arguments"/> is the JSON text the model wrote.</summary>
     public sealed class QwenToolCall
     {
-        public QwenToolCall(int index, string? id, string name, string arguments)
+        internal QwenToolCall(int index, string? id, string name, string arguments)
         {
             Index = index;
             Id = id;

@@ -5,7 +5,7 @@ namespace QwenPS
     /// <summary>Token usage of one call. Cached and reasoning counts are null when the service did not report them.</summary>
     public sealed class QwenUsage
     {
-        public QwenUsage(int promptTokens, int completionTokens, int totalTokens, int? cachedTokens, int? reasoningTokens)
+        internal QwenUsage(int promptTokens, int completionTokens, int totalTokens, int? cachedTokens, int? reasoningTokens)
         {
             PromptTokens = promptTokens;
             CompletionTokens = completionTokens;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
-using System.Text;
 
 namespace QwenPS.Transport
 {

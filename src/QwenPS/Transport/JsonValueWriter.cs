@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace QwenPS.Transport

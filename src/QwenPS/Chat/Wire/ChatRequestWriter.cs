@@ -8,9 +8,10 @@ using QwenPS.Transport;
 namespace QwenPS.Chat.Wire
 {
     /// <summary>
-    /// Writes the <c>/chat/completions</c> body (reference §2). Non-OpenAI fields (enable_thinking, top_k...)
-    /// go at the top level, as DashScope wants for raw HTTP. CJK text is written as UTF-8, not \u escapes.
-    /// Assistant messages carry content (and tool calls) only: reasoning is never sent back.
+    /// Writes the <c>/chat/completions</c> body with a Utf8JsonWriter (no reflection): the model, the messages
+    /// (text as a string, content parts as an array), stream options, then every <see cref="ChatFields"/> row the
+    /// request holds, then the additional parameters (docs/dashscope-notes.md, "Chat request body"). CJK text is
+    /// written as UTF-8, not \u escapes. Assistant messages carry content (and tool calls) only: reasoning is never sent back.
     /// </summary>
     internal static class ChatRequestWriter
     {
@@ -89,12 +90,24 @@ namespace QwenPS.Chat.Wire
         {
             writer.WriteStartObject();
             writer.WriteString("role", RoleName(message.Role));
-            if (message.Content == null)
+            if (message.Parts.Count > 0)
+            {
+                writer.WritePropertyName("content");
+                writer.WriteStartArray();
+                foreach (QwenContentPart part in message.Parts)
+                {
+                    WritePart(writer, part);
+                }
+
+                writer.WriteEndArray();
+            }
+            else if (message.Content == null)
             {
                 writer.WriteNull("content");
             }
             else
             {
+                // Text alone goes as a plain string, never as one text part: some models reason only then.
                 writer.WriteString("content", message.Content);
             }
 
@@ -126,6 +139,69 @@ namespace QwenPS.Chat.Wire
                 }
 
                 writer.WriteEndArray();
+            }
+
+            if (message.Partial)
+            {
+                writer.WriteBoolean("partial", true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        /// <summary>One content part in the OpenAI part-array shape (docs/dashscope-notes.md, "Content parts").</summary>
+        internal static void WritePart(Utf8JsonWriter writer, QwenContentPart part)
+        {
+            writer.WriteStartObject();
+            switch (part.Kind)
+            {
+                case QwenContentPartKind.Text:
+                    writer.WriteString("type", "text");
+                    writer.WriteString("text", part.Text);
+                    break;
+                case QwenContentPartKind.Image:
+                    writer.WriteString("type", "image_url");
+                    writer.WritePropertyName("image_url");
+                    writer.WriteStartObject();
+                    writer.WriteString("url", part.Url);
+                    writer.WriteEndObject();
+                    break;
+                case QwenContentPartKind.Audio:
+                    writer.WriteString("type", "input_audio");
+                    writer.WritePropertyName("input_audio");
+                    writer.WriteStartObject();
+                    writer.WriteString("data", part.Url);
+                    writer.WriteString("format", part.Format);
+                    writer.WriteEndObject();
+                    break;
+                case QwenContentPartKind.Video:
+                    writer.WriteString("type", "video_url");
+                    writer.WritePropertyName("video_url");
+                    writer.WriteStartObject();
+                    writer.WriteString("url", part.Url);
+                    writer.WriteEndObject();
+                    break;
+                case QwenContentPartKind.VideoFrames:
+                    writer.WriteString("type", "video");
+                    writer.WritePropertyName("video");
+                    writer.WriteStartArray();
+                    foreach (string frame in part.Frames)
+                    {
+                        writer.WriteStringValue(frame);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(part), part.Kind, "Unknown content part.");
+            }
+
+            if (part.CacheControl != null)
+            {
+                writer.WritePropertyName("cache_control");
+                writer.WriteStartObject();
+                writer.WriteString("type", part.CacheControl);
+                writer.WriteEndObject();
             }
 
             writer.WriteEndObject();
