@@ -52,6 +52,34 @@ namespace QwenPS.Tests.Client
         }
 
         [Fact]
+        public async Task A_jsonl_file_uploads_for_batch()
+        {
+            TestClient test = _fixture.CreateClient();
+            QwenFileInfo file = await test.Files.UploadFileAsync(Write("requests.jsonl", "{\"custom_id\":\"1\"}\n"), FilePurposes.Batch, CancellationToken.None);
+
+            Assert.Equal("batch", file.Purpose);
+            Assert.Equal("batch", Server.Requests.Single().Upload!.Purpose);
+        }
+
+        [Fact]
+        public async Task Content_is_streamed_into_the_sink_and_an_unknown_id_is_refused()
+        {
+            TestClient test = _fixture.CreateClient();
+            byte[] bytes = Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251)).ToArray();
+            Server.Files.Add("file-batch_output-1", "result.jsonl", bytes, status: "processed");
+
+            using var sink = new MemoryStream();
+            long written = await test.Files.DownloadContentAsync("file-batch_output-1", sink, CancellationToken.None);
+
+            Assert.Equal(bytes.Length, written);
+            Assert.Equal(bytes, sink.ToArray());
+            Assert.Equal("/files/file-batch_output-1/content", Server.Requests.Single().Path);
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => test.Files.DownloadContentAsync("file-nope", new MemoryStream(), CancellationToken.None));
+            Assert.Equal(404, error.StatusCode);
+            Assert.Equal("file-nope", error.Target);
+        }
+
+        [Fact]
         public async Task Upload_bigger_than_one_read_completes_with_progress()
         {
             TestClient test = _fixture.CreateClient();

@@ -350,6 +350,19 @@ namespace QwenPS.Tests.Unit
         }
 
         [Fact]
+        public void The_file_extract_rules_apply_only_to_file_extract()
+        {
+            string jsonl = Make("requests.jsonl", 10);
+            Assert.Equal(QwenErrorIds.UnsupportedFileType, Assert.Throws<QwenException>(() => FileUploadRules.Check(jsonl, FilePurposes.FileExtract)).ErrorId);
+            Assert.Equal(10, FileUploadRules.Check(jsonl, FilePurposes.Batch));
+            Assert.Equal(FileUploadRules.MaxDocumentBytes + 1, FileUploadRules.Check(Make("big.jsonl", FileUploadRules.MaxDocumentBytes + 1), FilePurposes.Batch));
+
+            // What every purpose needs: an existing, non-empty file.
+            Assert.Equal(QwenErrorIds.FileEmpty, Assert.Throws<QwenException>(() => FileUploadRules.Check(Make("empty.jsonl", 0), FilePurposes.Batch)).ErrorId);
+            Assert.Equal(QwenErrorIds.FileNotFound, Assert.Throws<QwenException>(() => FileUploadRules.Check(_folder["gone.jsonl"], FilePurposes.Batch)).ErrorId);
+        }
+
+        [Fact]
         public void Non_ascii_names_get_an_ascii_fallback()
         {
             Assert.Equal("____.pdf", FileUploadRules.AsciiFileName("年度报告.pdf"));
