@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace QwenPS.Benchmarks.Decode
 {
     /// <summary>
-    /// A DashScope chat stream as the service sends it (reference §3.2): a role chunk, reasoning chunks, then
+    /// A DashScope chat stream as the service sends it (docs/dashscope-notes.md, "Streaming"): a role chunk, reasoning chunks, then
     /// content chunks, a finish chunk, a usage chunk and <c>[DONE]</c>. Every text chunk carries one short
     /// token of CJK or ASCII text (sometimes with a JSON escape), chosen by a seeded random, so every run and
     /// every decoder sees exactly the same bytes.

@@ -40,7 +40,7 @@ namespace QwenPS.Benchmarks.FanOut
                 var paths = new (string Label, Func<Task> Run)[]
                 {
                     ("Raw HttpClient, async (baseline)", () => AsyncWorkers(perWorker, () => RawAsync(raw, server.BaseUri, body, stream))),
-                    ("QwenPS QwenClient.ChatAsync, async", () => AsyncWorkers(perWorker, () => QwenCalls.ChatAsync(ours, server.BaseUri, QwenCalls.Request("Hi", stream), stream ? _ => { } : null))),
+                    ("QwenPS ChatApi.ChatAsync, async", () => AsyncWorkers(perWorker, () => QwenCalls.ChatAsync(ours, server.BaseUri, QwenCalls.Request("Hi", stream), stream ? _ => { } : null))),
                     ("QwenPS Invoke-QwenChat path: 64 pipeline threads, OutputPump", () => pipelines.RunAsync(() => Repeat(perWorker, () => QwenCalls.RunThroughPump(ours, server.BaseUri, QwenCalls.Request("Hi", stream), NullOutput.Instance)))),
                 };
 

@@ -38,7 +38,7 @@ namespace QwenPS.Benchmarks.Latency
             var paths = new (string Label, HttpClient Http, StreamPath Run)[]
             {
                 ("Raw HttpClient read loop (baseline)", raw, RawAsync),
-                ("QwenPS: QwenClient.ChatAsync, onRecord", ours, ChatAsync),
+                ("QwenPS: ChatApi.ChatAsync, onRecord", ours, ChatAsync),
                 ("QwenPS: Invoke-QwenChat path (OutputPump to the pipeline thread)", ours, PumpAsync),
             };
 

@@ -167,9 +167,9 @@ namespace QwenPS.Benchmarks.Memory
         private static string Label(string scenario, string path) => (scenario, path) switch
         {
             ("stream", "raw") => "Raw HttpClient, body copied to Stream.Null (baseline)",
-            ("stream", _) => "QwenPS QwenClient.ChatAsync, records counted and dropped, aggregated response built",
+            ("stream", _) => "QwenPS ChatApi.ChatAsync, records counted and dropped, aggregated response built",
             ("upload", "raw") => "Raw HttpClient, MultipartFormDataContent + StreamContent(FileStream) (baseline)",
-            _ => "QwenPS QwenClient.UploadFileAsync (progress on)",
+            _ => "QwenPS FilesApi.UploadFileAsync (progress on)",
         };
 
         /// <summary>In the child: warm up, reset the peak marks, run the big case, print one JSON line.</summary>

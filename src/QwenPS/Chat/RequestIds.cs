@@ -6,7 +6,7 @@ namespace QwenPS.Chat
     {
         private const string CompletionPrefix = "chatcmpl-";
 
-        /// <summary>DashScope's completion ids are <c>chatcmpl-</c> plus the request id (reference §3.4).</summary>
+        /// <summary>DashScope's completion ids are <c>chatcmpl-</c> plus the request id (docs/dashscope-notes.md, "Request ids").</summary>
         public static string? FromCompletionId(string? id)
         {
             if (id != null && id.StartsWith(CompletionPrefix, StringComparison.Ordinal) && id.Length > CompletionPrefix.Length)

@@ -6,7 +6,7 @@ namespace QwenPS.Engine
 {
     /// <summary>
     /// The models QwenPS knows by name (for tab completion) and the habits that change how it calls them
-    /// (reference §2.5): QwQ, QVQ and Omni models answer only when streamed.
+    /// (docs/dashscope-notes.md, "Streamed-only and thinking models"): QwQ, QVQ and Omni models answer only when streamed.
     /// </summary>
     internal static class ModelCatalog
     {
@@ -26,7 +26,7 @@ namespace QwenPS.Engine
             "qwen-math-plus", "qwen-math-turbo",
         };
 
-        /// <summary>QwQ, QVQ and Omni reject non-streamed calls (reference §2.5): QwenPS streams them and aggregates.</summary>
+        /// <summary>QwQ, QVQ and Omni reject non-streamed calls (docs/dashscope-notes.md, "Streamed-only and thinking models"): QwenPS streams them and aggregates.</summary>
         public static bool IsStreamOnly(string model)
         {
             string name = model.Trim().ToLowerInvariant();
@@ -36,7 +36,7 @@ namespace QwenPS.Engine
         }
 
         /// <summary>
-        /// Models that think unless told not to (reference §2.5): the Qwen3 open-source hybrids (which refuse
+        /// Models that think unless told not to (docs/dashscope-notes.md, "Streamed-only and thinking models"): the Qwen3 open-source hybrids (which refuse
         /// non-streamed calls while thinking), Qwen3.5 and later, and the thinking-only variants.
         /// </summary>
         public static bool ThinksByDefault(string model)

@@ -5,7 +5,7 @@ namespace QwenPS.Errors
 {
     /// <summary>
     /// Turns an HTTP status plus the service's error (if any) into a <see cref="QwenException"/>:
-    /// primarily by status, secondarily by code (reference §9.2). It also decides what is transient:
+    /// primarily by status, secondarily by code (docs/dashscope-notes.md, "Errors"). It also decides what is transient:
     /// 408, 429 throttling (including DashScope's <c>insufficient_quota</c>, which clears within a minute)
     /// and 5xx are; billing codes (<c>Arrearage</c>, overdue bills) and content moderation never are.
     /// </summary>

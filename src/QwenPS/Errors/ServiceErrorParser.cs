@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace QwenPS.Errors
 {
     /// <summary>
-    /// Reads the two error envelopes (reference §9.1): compat <c>{"error":{"code","message","type"},"request_id"}</c>
+    /// Reads the two error envelopes (docs/dashscope-notes.md, "Errors"): compat <c>{"error":{"code","message","type"},"request_id"}</c>
     /// and native <c>{"code","message","request_id"}</c>. Anything else (HTML from a proxy, empty, an unknown
     /// shape) yields null so the caller reports the status and a short, redacted snippet instead.
     /// </summary>

@@ -9,7 +9,7 @@ namespace QwenPS.Files
     /// <summary>Add-QwenFileReference's behaviour: upload, wait until processed, and build the fileid:// message.</summary>
     internal static class FileReferenceOperation
     {
-        /// <summary>qwen-long reads at most 100 file ids per request (reference §5).</summary>
+        /// <summary>qwen-long reads at most 100 file ids per request (docs/dashscope-notes.md, "Long documents (qwen-long)").</summary>
         public const int MaxFileIds = 100;
 
         public static readonly TimeSpan DefaultProcessingTimeout = TimeSpan.FromSeconds(300);

@@ -9,7 +9,7 @@ namespace QwenPS
         Tool,
     }
 
-    /// <summary>The DashScope regions with an OpenAI-compatible endpoint (reference §1.1).</summary>
+    /// <summary>The DashScope regions with an OpenAI-compatible endpoint (docs/dashscope-notes.md, "Endpoints and regions").</summary>
     public enum QwenRegion
     {
         Beijing,

@@ -2,7 +2,7 @@ using System;
 
 namespace QwenPS
 {
-    /// <summary>A file stored with the Files API (reference §6).</summary>
+    /// <summary>A file stored with the Files API (docs/dashscope-notes.md, "Files API").</summary>
     public sealed class QwenFileInfo
     {
         internal QwenFileInfo(string id, string? fileName, long bytes, string? purpose, string? status, string? statusDetails, DateTimeOffset? createdAt)

@@ -4,7 +4,7 @@ using QwenPS.Session;
 
 namespace QwenPS.Transport
 {
-    /// <summary>Where requests go: region base URLs (reference §1.1) and the rules a base URI must pass.</summary>
+    /// <summary>Where requests go: region base URLs (docs/dashscope-notes.md, "Endpoints and regions") and the rules a base URI must pass.</summary>
     internal static class QwenEndpoints
     {
         public const string BaseUrlVariable = "DASHSCOPE_COMPATIBLE_BASE_URL";

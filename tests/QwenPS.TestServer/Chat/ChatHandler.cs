@@ -20,7 +20,7 @@ internal static class ChatHandler
         ChatRequest? request = ChatRequest.From(call.BodyElement);
         if (request is null)
         {
-            // The gateway's answer to a body that is not JSON has no "code" (reference §9.1).
+            // The gateway's answer to a body that is not JSON has no "code" (docs/dashscope-notes.md, "Errors").
             return Responses.CompatErrorAsync(call, 400, null, ErrorCatalog.InvalidBodyMessage);
         }
 

@@ -7,7 +7,7 @@ namespace QwenPS.TestServer.Chat;
 internal readonly record struct ChunkMeta(string Id, long Created, string Model);
 
 /// <summary>
-/// Builds chat.completion / chat.completion.chunk JSON as in reference §3. Key order deliberately differs a
+/// Builds chat.completion / chat.completion.chunk JSON as in docs/dashscope-notes.md ("Chat responses", "Streaming"). Key order deliberately differs a
 /// little between chunk kinds (role chunk, text chunks, tool fragments, finish, usage), as the real service's
 /// does, so a client that depends on key order fails here rather than in production.
 /// </summary>
@@ -130,7 +130,7 @@ internal static class ChatJson
         return Tail(json, meta);
     }
 
-    // First fragment: id + name + "" arguments (reference §3.2, capture C4).
+    // First fragment: id + name + "" arguments (docs/dashscope-notes.md, "Streaming"; a captured qwen3.5-flash stream).
     private static string ToolCallStart(ChunkMeta meta, ToolCallReply call)
     {
         var json = new JsonBuilder().BeginObject().BeginArray("choices").BeginObject()

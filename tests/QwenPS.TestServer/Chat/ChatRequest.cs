@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace QwenPS.TestServer.Chat;
 
-/// <summary>The parts of a /chat/completions body the default reply depends on (reference §2).</summary>
+/// <summary>The parts of a /chat/completions body the default reply depends on (docs/dashscope-notes.md, "Chat request body").</summary>
 internal sealed class ChatRequest
 {
     private ChatRequest()

@@ -7,7 +7,7 @@ using QwenPS.TestServer.Json;
 
 namespace QwenPS.TestServer.Files;
 
-/// <summary>The default handling of the Files API (reference §6): upload, retrieve, list, delete, content.</summary>
+/// <summary>The default handling of the Files API (docs/dashscope-notes.md, "Files API"): upload, retrieve, list, delete, content.</summary>
 internal static class FilesHandler
 {
     private const string InvalidParameter = "invalid_parameter_error";

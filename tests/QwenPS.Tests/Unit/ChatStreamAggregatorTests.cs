@@ -28,7 +28,7 @@ namespace QwenPS.Tests.Unit
             return (records, aggregator);
         }
 
-        // The documented sequence for a thinking request with include_usage (reference §3.2).
+        // The documented sequence for a thinking request with include_usage (docs/dashscope-notes.md, "Streaming").
         private static readonly string[] ThinkingStream =
         {
             "{\"choices\":[{\"delta\":{\"content\":null,\"role\":\"assistant\",\"reasoning_content\":\"\"},\"index\":0,\"logprobs\":null,\"finish_reason\":null}],\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1760000000,\"system_fingerprint\":null,\"model\":\"qwq-32b\",\"id\":\"chatcmpl-abc-123\"}",
@@ -148,7 +148,7 @@ namespace QwenPS.Tests.Unit
         [Fact]
         public void Tool_call_fragments_join_by_index_and_empty_ids_continue_the_same_call()
         {
-            // The real qwen3.5-flash capture shape (reference §3.2, C4).
+            // The real qwen3.5-flash capture shape (docs/dashscope-notes.md, "Streaming").
             var (_, aggregator) = Run(
                 "{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_b24c\",\"type\":\"function\",\"function\":{\"name\":\"get_current_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null,\"index\":0,\"logprobs\":null}]}",
                 "{\"choices\":[{\"delta\":{\"content\":null,\"reasoning_content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"\",\"type\":\"function\",\"function\":{\"arguments\":\"{\\\"location\\\": \\\"杭州市\"}}]}}]}",

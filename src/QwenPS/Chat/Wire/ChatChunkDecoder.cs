@@ -6,7 +6,7 @@ namespace QwenPS.Chat.Wire
 {
     /// <summary>
     /// Decodes the JSON of one stream chunk with <see cref="Utf8JsonReader"/>: key order does not matter,
-    /// unknown fields are skipped, <c>null</c> and empty deltas are tolerated (reference §3.2). Only the
+    /// unknown fields are skipped, <c>null</c> and empty deltas are tolerated (docs/dashscope-notes.md, "Streaming"). Only the
     /// first choice is read (QwenPS never asks for n &gt; 1 when streaming). Invalid JSON throws JsonException.
     /// </summary>
     internal static class ChatChunkDecoder

@@ -53,7 +53,7 @@ namespace QwenPS.Chat.Wire
                 writer.WriteBoolean("stream", true);
                 if (!extra.ContainsKey("stream_options"))
                 {
-                    // Usage arrives only in a final chunk, and only when asked for (reference §3.2).
+                    // Usage arrives only in a final chunk, and only when asked for (docs/dashscope-notes.md, "Streaming").
                     writer.WritePropertyName("stream_options");
                     writer.WriteStartObject();
                     writer.WriteBoolean("include_usage", true);
