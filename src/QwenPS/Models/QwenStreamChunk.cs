@@ -17,26 +17,4 @@ namespace QwenPS
 
         public override string ToString() => Text;
     }
-
-    /// <summary>A piece of the model's reasoning (<c>delta.reasoning_content</c>).</summary>
-    public sealed class QwenReasoningChunk : QwenStreamChunk
-    {
-        internal QwenReasoningChunk(string text)
-            : base(text)
-        {
-        }
-
-        public override QwenChunkKind Kind => QwenChunkKind.Reasoning;
-    }
-
-    /// <summary>A piece of the model's answer (<c>delta.content</c>).</summary>
-    public sealed class QwenContentChunk : QwenStreamChunk
-    {
-        internal QwenContentChunk(string text)
-            : base(text)
-        {
-        }
-
-        public override QwenChunkKind Kind => QwenChunkKind.Content;
-    }
 }

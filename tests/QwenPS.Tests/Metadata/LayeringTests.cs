@@ -49,6 +49,17 @@ namespace QwenPS.Tests.Metadata
         }
 
         [Fact]
+        public void Every_file_holds_one_top_level_type_named_after_it()
+        {
+            var declaration = new Regex(@"^    (?:public|internal)(?: sealed| static| abstract| readonly| partial)* (?:class|struct|interface|enum) (?<name>\w+)", RegexOptions.Multiline);
+            foreach ((string _, string file, string text) in SourceFiles())
+            {
+                string[] types = declaration.Matches(text).Select(m => m.Groups["name"].Value).ToArray();
+                Assert.True(types.Length == 1 && types[0] == Path.GetFileNameWithoutExtension(file), file + " declares " + string.Join(", ", types) + ".");
+            }
+        }
+
+        [Fact]
         public void Only_commands_and_the_module_initializer_touch_PowerShell()
         {
             foreach ((string layer, string file, string text) in SourceFiles().Where(f => !PowerShellFolders.Contains(f.Layer)))

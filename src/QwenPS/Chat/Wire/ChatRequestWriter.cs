@@ -160,26 +160,13 @@ namespace QwenPS.Chat.Wire
                     writer.WriteString("text", part.Text);
                     break;
                 case QwenContentPartKind.Image:
-                    writer.WriteString("type", "image_url");
-                    writer.WritePropertyName("image_url");
-                    writer.WriteStartObject();
-                    writer.WriteString("url", part.Url);
-                    writer.WriteEndObject();
+                    WriteMedia(writer, "image_url", "url", part.Url, null);
                     break;
                 case QwenContentPartKind.Audio:
-                    writer.WriteString("type", "input_audio");
-                    writer.WritePropertyName("input_audio");
-                    writer.WriteStartObject();
-                    writer.WriteString("data", part.Url);
-                    writer.WriteString("format", part.Format);
-                    writer.WriteEndObject();
+                    WriteMedia(writer, "input_audio", "data", part.Url, part.Format);
                     break;
                 case QwenContentPartKind.Video:
-                    writer.WriteString("type", "video_url");
-                    writer.WritePropertyName("video_url");
-                    writer.WriteStartObject();
-                    writer.WriteString("url", part.Url);
-                    writer.WriteEndObject();
+                    WriteMedia(writer, "video_url", "url", part.Url, null);
                     break;
                 case QwenContentPartKind.VideoFrames:
                     writer.WriteString("type", "video");
@@ -202,6 +189,21 @@ namespace QwenPS.Chat.Wire
                 writer.WriteStartObject();
                 writer.WriteString("type", part.CacheControl);
                 writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        /// <summary><c>"type": type, type: {urlName: url[, "format": format]}</c>: the shape of every media part given by URL.</summary>
+        private static void WriteMedia(Utf8JsonWriter writer, string type, string urlName, string? url, string? format)
+        {
+            writer.WriteString("type", type);
+            writer.WritePropertyName(type);
+            writer.WriteStartObject();
+            writer.WriteString(urlName, url);
+            if (format != null)
+            {
+                writer.WriteString("format", format);
             }
 
             writer.WriteEndObject();

@@ -1,0 +1,13 @@
+namespace QwenPS
+{
+    /// <summary>A piece of the model's answer (<c>delta.content</c>).</summary>
+    public sealed class QwenContentChunk : QwenStreamChunk
+    {
+        internal QwenContentChunk(string text)
+            : base(text)
+        {
+        }
+
+        public override QwenChunkKind Kind => QwenChunkKind.Content;
+    }
+}

@@ -1,0 +1,13 @@
+namespace QwenPS
+{
+    /// <summary>A piece of the model's reasoning (<c>delta.reasoning_content</c>).</summary>
+    public sealed class QwenReasoningChunk : QwenStreamChunk
+    {
+        internal QwenReasoningChunk(string text)
+            : base(text)
+        {
+        }
+
+        public override QwenChunkKind Kind => QwenChunkKind.Reasoning;
+    }
+}
