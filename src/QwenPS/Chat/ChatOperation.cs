@@ -61,6 +61,10 @@ namespace QwenPS.Chat
             return messages;
         }
 
+        /// <summary><see cref="ResolveModel(string?, IEnumerable{object}, ConnectionDefaults?)"/> with the defaults of the runspace <paramref name="scope"/>.</summary>
+        public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, object scope) =>
+            ResolveModel(model, pipelineItems, ConnectionOperations.Defaults(scope));
+
         /// <summary>-Model, else the model of a piped conversation, else Connect-Qwen's default, else qwen-plus.</summary>
         public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, ConnectionDefaults? session)
         {

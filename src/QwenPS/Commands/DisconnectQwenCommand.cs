@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using QwenPS.Session;
+using QwenPS.Engine;
 
 namespace QwenPS.Commands
 {
@@ -10,7 +10,7 @@ namespace QwenPS.Commands
     {
         protected override void EndProcessing()
         {
-            bool cleared = ConnectionStore.Clear(RunspaceScope);
+            bool cleared = ConnectionOperations.Disconnect(RunspaceScope);
             WriteVerbose(cleared ? "Cleared the Connect-Qwen defaults of this runspace." : "Connect-Qwen had set nothing in this runspace.");
         }
     }

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using QwenPS.Chat;
-using QwenPS.Session;
 
 namespace QwenPS.Commands
 {
@@ -135,7 +134,7 @@ namespace QwenPS.Commands
         private ChatRequest BuildRequest()
         {
             IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
-            string model = ChatOperation.ResolveModel(Model, _inputs, ConnectionStore.Get(RunspaceScope));
+            string model = ChatOperation.ResolveModel(Model, _inputs, RunspaceScope);
             var request = new ChatRequest(model, messages)
             {
                 AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),

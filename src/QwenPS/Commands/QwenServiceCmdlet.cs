@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Engine;
 using QwenPS.Output;
-using QwenPS.Session;
 
 namespace QwenPS.Commands
 {
@@ -69,7 +68,7 @@ namespace QwenPS.Commands
                 TimeoutSec = TimeoutSec,
                 IdleTimeoutSec = IdleTimeoutSec,
                 MaxRetry = MaxRetry,
-                Session = ConnectionStore.Get(RunspaceScope),
+                Scope = RunspaceScope,
                 Environment = Environment,
             }));
             WriteVerbose(factory.Description);

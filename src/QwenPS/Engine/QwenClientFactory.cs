@@ -42,7 +42,7 @@ namespace QwenPS.Engine
                 throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "Specify -ProxyCredential or -ProxyUseDefaultCredentials, not both.") { Target = options.Proxy };
             }
 
-            ConnectionDefaults? session = options.Session;
+            ConnectionDefaults? session = ConnectionOperations.Defaults(options.Scope);
             ConnectionDefaults? endpointDefaults = options.BaseUri == null && options.Region == null ? session : null;
             Uri baseUri = QwenEndpoints.Resolve(options.BaseUri, options.Region, endpointDefaults, options.Environment);
             ApiKey key = ApiKey.Resolve(options.ApiKey, session, options.Environment);

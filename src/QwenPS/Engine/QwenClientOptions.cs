@@ -32,8 +32,8 @@ namespace QwenPS.Engine
 
         public int MaxRetry { get; set; } = RetryPolicy.DefaultMaxRetries;
 
-        /// <summary>This runspace's Connect-Qwen defaults, if any.</summary>
-        public ConnectionDefaults? Session { get; set; }
+        /// <summary>The runspace whose Connect-Qwen defaults apply (the key of <see cref="ConnectionStore"/>); null for none.</summary>
+        public object? Scope { get; set; }
 
         /// <summary>Where environment variables are read (the key, the base URL, the proxy variables).</summary>
         public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;

@@ -10,8 +10,8 @@ namespace QwenPS.Tests.Metadata
 {
     /// <summary>
     /// The layering of docs/architecture.md, enforced: PowerShell types only in Commands/ and Module/, cmdlets
-    /// reaching the engine only through Engine/, the API folders' operations, Session/, Output/ and the public models,
-    /// and no cycle between folders. Read from the compiled module (signatures) and from the sources (every use).
+    /// reaching the engine only through Engine/, the API folders' operations, Output/ and the public models (never
+    /// Transport/, Session/, wire or endpoint types), one type per file, and no cycle between folders. Read from the compiled module (signatures) and from the sources (every use).
     /// </summary>
     public class LayeringTests
     {
@@ -84,7 +84,8 @@ namespace QwenPS.Tests.Metadata
             foreach ((string _, string file, string text) in SourceFiles().Where(f => f.Layer == "Commands"))
             {
                 string code = Regex.Replace(text, @"//.*", string.Empty);
-                Assert.DoesNotContain("Transport", LayersUsedBy(text));
+                string[] beyond = LayersUsedBy(text).Except(new[] { "Commands", "Engine", "Chat", "Files", "Output", "Errors" }).ToArray();
+                Assert.True(beyond.Length == 0, file + " uses " + string.Join(", ", beyond) + ".");
                 Assert.False(Regex.IsMatch(code, @"\bQwenPS\.\w+\.Wire\b|\bWire[A-Z]\w*|\b(ChatApi|FilesApi|QwenTransport|TransportSettings|HttpClient)\b"), file + " reaches past the engine into transport, wire or endpoint types.");
             }
 

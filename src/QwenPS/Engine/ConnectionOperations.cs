@@ -5,9 +5,13 @@ using QwenPS.Transport;
 
 namespace QwenPS.Engine
 {
-    /// <summary>Connect-Qwen's behaviour: validates the endpoint and replaces this runspace's defaults. It sends no request.</summary>
-    internal static class ConnectOperation
+    /// <summary>
+    /// Connect-Qwen's and Disconnect-Qwen's behaviour over the per-runspace defaults (<see cref="ConnectionStore"/>,
+    /// keyed by <c>scope</c>: the runspace). Neither sends a request.
+    /// </summary>
+    internal static class ConnectionOperations
     {
+        /// <summary>Validates the endpoint and replaces this runspace's defaults as a whole.</summary>
         public static QwenConnectionInfo Connect(
             object scope,
             SecureString? apiKey,
@@ -34,5 +38,11 @@ namespace QwenPS.Engine
             verbose("This runspace now uses " + effective + (model != null ? " and model " + model : string.Empty) + "; key from " + source + ".");
             return new QwenConnectionInfo(region, effective, model, source);
         }
+
+        /// <summary>Forgets this runspace's defaults (the key is disposed); false when there were none.</summary>
+        public static bool Disconnect(object scope) => ConnectionStore.Clear(scope);
+
+        /// <summary>This runspace's defaults, or null.</summary>
+        public static ConnectionDefaults? Defaults(object? scope) => scope == null ? null : ConnectionStore.Get(scope);
     }
 }
