@@ -274,8 +274,12 @@ namespace QwenPS.Tests.Faults
                 host.OnObject = _ => firstChunk.TrySetResult();
                 using var pump = new OutputPump();
                 using var stop = new CancellationTokenSource();
-                var settings = new TransportSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(null, null, n => n == ApiKey.EnvironmentVariable ? FaultFixture.CanaryKey : null), pump);
-                var client = new QwenClient(settings);
+                QwenClient client = QwenClientFactory.Create(new QwenClientOptions
+                {
+                    BaseUri = Server.BaseUri,
+                    Environment = n => n == ApiKey.EnvironmentVariable ? FaultFixture.CanaryKey : null,
+                    Http = Fixture.Http,
+                }).CreateClient(pump);
                 var options = new ChatRun { Stream = true };
                 ChatRequest request = ChatOperation.PrepareRequest(options, new ChatRequest("qwen-plus", new[] { Fault.User("x") }), _ => { });
                 Task<QwenChatResponse>? work = null;

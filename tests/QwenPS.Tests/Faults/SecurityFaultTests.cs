@@ -253,8 +253,14 @@ namespace QwenPS.Tests.Faults
             Server.ExpectedApiKey = key;
             Server.Enqueue(ServerBehavior.Status(503));
             var output = new CollectingOutput();
-            var settings = new TransportSettings(Fixture.Http, Server.BaseUri, ApiKey.Resolve(secure, null, _ => null), output) { Delay = (_, _) => Task.CompletedTask };
-            var client = new QwenClient(settings);
+            QwenClient client = QwenClientFactory.Create(new QwenClientOptions
+            {
+                ApiKey = secure,
+                BaseUri = Server.BaseUri,
+                Environment = _ => null,
+                Http = Fixture.Http,
+                Configure = settings => settings.Delay = (_, _) => Task.CompletedTask,
+            }).CreateClient(output);
             var test = new TestClient(client, output, new List<TimeSpan>());
 
             (await Fault.ChatAsync(test, stream: false)).Verify(Server, requests: 2, within: Fault.Quick).Success();
@@ -262,7 +268,7 @@ namespace QwenPS.Tests.Faults
             FaultOutcome broken = (await Fault.ChatAsync(test)).Verify(Server, requests: 3, within: Fault.Quick);
             broken.Failure(QwenErrorIds.StreamInterrupted, QwenErrorCategory.ConnectionError);
 
-            Assert.Equal("-ApiKey", settings.ApiKey.Source);
+            Assert.Equal("-ApiKey", client.Settings.ApiKey.Source);
             Assert.DoesNotContain(typeof(ApiKey).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public), f => f.FieldType == typeof(string) && f.Name != "<Source>k__BackingField");
             Assert.Empty(ReachableStringsContaining(client, key));
             Assert.Empty(ReachableStringsContaining(broken.Error!, key));

@@ -31,16 +31,9 @@ namespace QwenPS.Tests.Live
         private static (QwenClient Client, CollectingOutput Output) Create()
         {
             var output = new CollectingOutput();
-            Func<string, string?> environment = Environment.GetEnvironmentVariable;
-            var settings = new TransportSettings(
-                HttpClientCache.Get(ProxySettings.Default, environment),
-                QwenEndpoints.Resolve(null, null, null, environment),
-                ApiKey.Resolve(null, null, environment),
-                output)
-            {
-                TotalTimeout = TimeSpan.FromMinutes(2),
-            };
-            return (new QwenClient(settings), output);
+            // Key, endpoint and proxy from the environment, as a cmdlet without parameters resolves them.
+            QwenClient client = QwenClientFactory.Create(new QwenClientOptions { TimeoutSec = 120 }).CreateClient(output);
+            return (client, output);
         }
 
         [LiveFact]
