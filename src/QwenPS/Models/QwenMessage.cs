@@ -14,7 +14,11 @@ namespace QwenPS
         private static readonly IReadOnlyList<QwenToolCall> NoToolCalls = new QwenToolCall[0];
         private static readonly IReadOnlyList<QwenContentPart> NoParts = new QwenContentPart[0];
 
-        internal QwenMessage(QwenRole role, string? content)
+        /// <summary>
+        /// A plain text message. Public because scripts build messages with <c>[QwenPS.QwenMessage]::new('User', 'Hello')</c>
+        /// (documented in New-QwenMessage's help); every other constructor is internal.
+        /// </summary>
+        public QwenMessage(QwenRole role, string? content)
             : this(role, content, null, null)
         {
         }

@@ -60,6 +60,23 @@ namespace QwenPS.Tests.Metadata
         }
 
         [Fact]
+        public void Public_records_have_get_only_properties_and_internal_constructors()
+        {
+            var records = ModuleMetadata.Instance.Module.GetTypes()
+                .Where(t => t.IsPublic && t.Namespace == "QwenPS" && t.IsClass && !(t.IsAbstract && t.IsSealed) && t.BaseType?.FullName != "System.Exception")
+                .ToList();
+            Assert.Contains(records, t => t.Name == "QwenUsage");
+            foreach (Type type in records)
+            {
+                Assert.All(type.GetProperties(), p => Assert.True(p.GetSetMethod() == null, type.Name + "." + p.Name + " has a public setter."));
+                string[] constructors = type.GetConstructors().Select(c => type.Name + "(" + string.Join(", ", c.GetParameters().Select(p => p.ParameterType.Name)) + ")").ToArray();
+
+                // The one exception: scripts build text messages with [QwenPS.QwenMessage]::new('User', 'Hello') (New-QwenMessage's help).
+                Assert.All(constructors, c => Assert.Equal("QwenMessage(QwenRole, String)", c));
+            }
+        }
+
+        [Fact]
         public void Only_commands_and_the_module_initializer_touch_PowerShell()
         {
             foreach ((string layer, string file, string text) in SourceFiles().Where(f => !PowerShellFolders.Contains(f.Layer)))
