@@ -48,6 +48,10 @@ internal static class BehaviorRunner
                 await ChatHandler.ReplyAsync(call, reply.Value).ConfigureAwait(false);
                 break;
 
+            case AudioBehavior omni when call.IsChatPath:
+                await ChatHandler.HandleAsync(call, omni.Audio).ConfigureAwait(false);
+                break;
+
             case RawStreamBehavior raw:
                 await RawStreamAsync(call, raw).ConfigureAwait(false);
                 break;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using QwenPS.TestServer.Http;
+using QwenPS.TestServer.Omni;
 
 namespace QwenPS.TestServer.Chat;
 
@@ -14,8 +15,9 @@ internal static class ChatHandler
 {
     private const string InvalidParameter = "invalid_parameter_error";
 
-    /// <summary>The default handling: validate like the real service, then answer deterministically.</summary>
-    public static Task HandleAsync(ApiCall call)
+    /// <summary>The default handling: validate like the real service, then answer deterministically.
+    /// <paramref name="audio"/>: the spoken answer for Omni audio output (OmniBehaviors.Audio).</summary>
+    public static Task HandleAsync(ApiCall call, AudioReply? audio = null)
     {
         ChatRequest? request = ChatRequest.From(call.BodyElement);
         if (request is null)
@@ -39,6 +41,13 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, "messages must not be empty");
         }
 
+        // Content parts, data URLs and the Omni output settings (Omni/README.md).
+        MediaRequest media = MediaRequest.From(call.BodyElement!.Value, request.Model, request.Stream, request.EnableThinking, out string? mediaError);
+        if (mediaError is not null)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, mediaError);
+        }
+
         if (request.IsStreamOnlyModel && !request.Stream)
         {
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, ErrorCatalog.StreamOnlyMessage);
@@ -50,7 +59,7 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, fileError);
         }
 
-        return RespondAsync(call, request, DefaultReply(request, fileIds), request.Stream, options: null);
+        return RespondAsync(call, request, DefaultReply(request, fileIds), request.Stream, options: null, media, audio);
     }
 
     /// <summary>ServerBehavior.Reply: these texts, streamed or not as the request asked; no validation.</summary>
@@ -125,7 +134,8 @@ internal static class ChatHandler
         return (null, ids);
     }
 
-    private static Task RespondAsync(ApiCall call, ChatRequest? request, ChatReply reply, bool stream, StreamOptions? options)
+    private static Task RespondAsync(ApiCall call, ChatRequest? request, ChatReply reply, bool stream, StreamOptions? options,
+        MediaRequest? media = null, AudioReply? audio = null)
     {
         var meta = new ChunkMeta("chatcmpl-" + call.RequestId, call.Created, reply.Model ?? request?.Model ?? string.Empty);
         UsageReply usage = reply.Usage ?? ComputeUsage(request, reply);
@@ -137,8 +147,19 @@ internal static class ChatHandler
 
         options ??= new StreamOptions();
         bool includeUsage = options.IncludeUsage ?? request?.IncludeUsage ?? false;
-        List<string> chunks = ChatJson.StreamChunks(meta, reply, usage, finishReason, includeUsage);
         TimeSpan delay = options.ChunkDelay > TimeSpan.Zero ? options.ChunkDelay : reply.ChunkDelay;
+        media ??= request?.Model is string model && call.BodyElement is System.Text.Json.JsonElement body
+            ? MediaRequest.From(body, model, stream, request.EnableThinking, out _)
+            : null;
+        if (media is { IsOmni: true })
+        {
+            var omni = new OmniStream(meta, reply, media, audio, finishReason, includeUsage, request?.PromptChars ?? 0);
+            options = omni.CutAfterChunks() is int cut ? options with { CutAfterChunks = cut } : options;
+            delay = delay > TimeSpan.Zero ? delay : omni.ChunkDelay;
+            return PlayStreamAsync(call, omni.Chunks(), options, delay);
+        }
+
+        List<string> chunks = ChatJson.StreamChunks(meta, reply, usage, finishReason, includeUsage);
         return PlayStreamAsync(call, chunks, options, delay);
     }
 
@@ -154,7 +175,7 @@ internal static class ChatHandler
     }
 
     /// <summary>Writes the chunks as SSE, injecting the faults of <paramref name="options"/> (see StreamOptions).</summary>
-    private static async Task PlayStreamAsync(ApiCall call, List<string> chunks, StreamOptions options, TimeSpan delay)
+    private static async Task PlayStreamAsync(ApiCall call, IEnumerable<string> chunks, StreamOptions options, TimeSpan delay)
     {
         var sse = new SseWriter(call.Context.Response, options.CrLf, options.NoSpaceAfterColon, call.Aborted);
         await SseWriter.StartAsync(call.Context.Response, options.ContentType, call.Aborted).ConfigureAwait(false);
@@ -168,17 +189,18 @@ internal static class ChatHandler
             return;
         }
 
-        for (int i = 0; i < chunks.Count; i++)
+        int count = 0;
+        foreach (string chunk in chunks)
         {
             await BeforeEventAsync(call, sse, options, delay).ConfigureAwait(false);
-            await sse.WriteDataAsync(chunks[i]).ConfigureAwait(false);
-            if (await ApplyFaultsAsync(call, sse, options, written: i + 1).ConfigureAwait(false))
+            await sse.WriteDataAsync(chunk).ConfigureAwait(false);
+            if (await ApplyFaultsAsync(call, sse, options, written: ++count).ConfigureAwait(false))
             {
                 return;
             }
         }
 
-        if (options.CutAfterFinish || options.CutAfterChunks > chunks.Count)
+        if (options.CutAfterFinish || options.CutAfterChunks > count)
         {
             await SseWriter.AbortAsync(call.Context).ConfigureAwait(false);
             return;

@@ -96,7 +96,7 @@ internal static class ChatJson
             .ToString();
 
     // {"choices":[{"delta":{"content":null,"role":"assistant","reasoning_content":""},"index":0,"logprobs":null,"finish_reason":null}],…}
-    private static string RoleChunk(ChunkMeta meta, bool hasReasoning)
+    internal static string RoleChunk(ChunkMeta meta, bool hasReasoning)
     {
         var json = new JsonBuilder().BeginObject().BeginArray("choices").BeginObject().BeginObject("delta");
         if (hasReasoning)
@@ -112,7 +112,7 @@ internal static class ChatJson
         return Tail(json, meta);
     }
 
-    private static string ReasoningChunk(ChunkMeta meta, string piece)
+    internal static string ReasoningChunk(ChunkMeta meta, string piece)
     {
         var json = new JsonBuilder().BeginObject().BeginArray("choices").BeginObject()
             .BeginObject("delta").PropNull("content").Prop("reasoning_content", piece).EndObject()
@@ -121,7 +121,7 @@ internal static class ChatJson
         return Tail(json, meta);
     }
 
-    private static string ContentChunk(ChunkMeta meta, string piece)
+    internal static string ContentChunk(ChunkMeta meta, string piece)
     {
         var json = new JsonBuilder().BeginObject().BeginArray("choices").BeginObject()
             .BeginObject("delta").Prop("content", piece).PropNull("reasoning_content").EndObject()
@@ -175,7 +175,7 @@ internal static class ChatJson
     }
 
     // {"choices":[{"finish_reason":"stop","delta":{"content":"","reasoning_content":null},"index":0,"logprobs":null}],…,"usage":null}
-    private static string FinishChunk(ChunkMeta meta, string finishReason)
+    internal static string FinishChunk(ChunkMeta meta, string finishReason)
     {
         return new JsonBuilder().BeginObject().BeginArray("choices").BeginObject()
             .Prop("finish_reason", finishReason)
@@ -207,7 +207,7 @@ internal static class ChatJson
             .ToString();
     }
 
-    private static string Tail(JsonBuilder json, ChunkMeta meta)
+    internal static string Tail(JsonBuilder json, ChunkMeta meta)
         => json.Prop("object", "chat.completion.chunk")
             .PropNull("usage")
             .Prop("created", meta.Created)

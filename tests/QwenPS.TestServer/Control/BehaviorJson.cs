@@ -76,8 +76,9 @@ internal static class BehaviorJson
             "rawbody" => ServerBehavior.RawBody(spec.Int("status") ?? 200, spec.String("contentType"), ParseSegments(spec)),
             "reply" => ServerBehavior.Reply(ParseReply(spec.Element("reply") ?? throw new BehaviorSpecException("'reply' is required for kind 'reply'."))),
             "status" => ServerBehavior.Status(spec.RequiredInt("status"), spec.Headers("headers")),
+            "audio" => OmniBehaviors.Audio(AudioReplyJson.Parse(spec)),
             _ => throw new BehaviorSpecException(
-                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status."),
+                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status, audio."),
         };
 
         // "path"/"method" present (even as null) override the factory defaults.
@@ -265,7 +266,7 @@ internal static class BehaviorJson
     }
 
     /// <summary>Case-insensitive access to one JSON object, remembering which properties were used.</summary>
-    private sealed class Spec
+    internal sealed class Spec
     {
         private readonly Dictionary<string, JsonElement> _properties = new(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _used = new(StringComparer.OrdinalIgnoreCase);
