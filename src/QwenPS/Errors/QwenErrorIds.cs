@@ -43,5 +43,11 @@ namespace QwenPS
         // Files API workflow.
         public const string FileProcessingFailed = "FileProcessingFailed";
         public const string FileProcessingTimeout = "FileProcessingTimeout";
+
+        // Multimodal input and audio output (Qwen-Omni, vision models).
+        public const string MediaLimitExceeded = "MediaLimitExceeded";
+        public const string VoiceNotAvailable = "VoiceNotAvailable";
+        public const string AudioNotSupported = "AudioNotSupported";
+        public const string AudioFileFailed = "AudioFileFailed";
     }
 }
