@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Chat.Wire;
 using QwenPS.Errors;
+using QwenPS.Omni;
 using QwenPS.Streaming;
 using QwenPS.Transport;
 
@@ -93,7 +94,9 @@ namespace QwenPS.Chat
 
         private async Task<QwenChatResponse> ReadStreamAsync(HttpResponseMessage response, ChatRequest request, string? requestId, Action<object>? onRecord, CancellationToken cancellationToken)
         {
-            using (var aggregator = new ChatStreamAggregator())
+            AudioAnswerFile? audio = request.AudioPath == null ? null : OpenAudio(request.AudioPath, request.Model);
+            using (audio)
+            using (var aggregator = new ChatStreamAggregator(audio))
             using (Stream body = await _transport.OpenBodyAsync(response, cancellationToken).ConfigureAwait(false))
             using (var reader = new SseReader(body))
             {
@@ -128,6 +131,14 @@ namespace QwenPS.Chat
                 catch (SseFormatException ex)
                 {
                     failure = new QwenException(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError, ex.Message, ex);
+                }
+                catch (FormatException ex) when (audio != null)
+                {
+                    failure = new QwenException(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError, ex.Message + " (after " + aggregator.ChunkCount + " chunk(s))", ex);
+                }
+                catch (IOException ex) when (audio != null && !QwenTransport.IsTransportFailure(ex))
+                {
+                    failure = AudioFailed(request.AudioPath!, request.Model, ex);
                 }
                 catch (StreamErrorException ex)
                 {
@@ -175,6 +186,12 @@ namespace QwenPS.Chat
                     }
                 }
 
+                if (audio != null)
+                {
+                    audio.Complete();
+                    NoteAudio(audio, failure);
+                }
+
                 if (failure != null)
                 {
                     failure.Target ??= request.Model;
@@ -190,6 +207,41 @@ namespace QwenPS.Chat
 
                 _transport.Verbose("Stream complete: " + aggregator.ChunkCount + " chunk(s), " + aggregator.TextLength + " characters, finish reason " + (aggregator.FinishReason ?? "none") + ".");
                 return aggregator.Build(request.Messages, requestId, incomplete: false);
+            }
+        }
+
+        /// <summary>Creates the WAV file of a spoken answer (replacing a file of that name).</summary>
+        private static AudioAnswerFile OpenAudio(string path, string model)
+        {
+            try
+            {
+                return new AudioAnswerFile(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw AudioFailed(path, model, ex);
+            }
+        }
+
+        private static QwenException AudioFailed(string path, string model, Exception ex) =>
+            new QwenException(QwenErrorIds.AudioFileFailed, QwenErrorCategory.WriteError, "Cannot write the spoken answer to '" + path + "': " + ex.Message, ex) { Target = path };
+
+        /// <summary>Says what the WAV file holds: after a failure in the error, and a stream that ended inside a sample in Verbose.</summary>
+        private void NoteAudio(AudioAnswerFile audio, QwenException? failure)
+        {
+            string held = audio.Duration.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " s";
+            if (failure != null)
+            {
+                failure.AppendToMessage("The spoken answer that arrived (" + held + ") is in '" + audio.Path + "', a valid WAV file.");
+            }
+            else
+            {
+                _transport.Verbose("Spoken answer: " + held + " of audio (" + audio.Bytes + " bytes of PCM) in " + audio.Path + ".");
+            }
+
+            if (audio.EndedMidway)
+            {
+                _transport.Verbose("The audio ended inside a sample or a base64 group; the incomplete end was dropped.");
             }
         }
 

@@ -37,6 +37,20 @@ namespace QwenPS.Chat
                     return Convert.ToInt32(value, CultureInfo.InvariantCulture);
                 case ChatFieldKind.Number:
                     return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                case ChatFieldKind.AudioOutput:
+                    return Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+                case ChatFieldKind.NameArray:
+                    var names = new List<string>();
+                    foreach (object? item in value is string single ? new object[] { single } : (System.Collections.IEnumerable)value)
+                    {
+                        string name = (Convert.ToString(item, CultureInfo.InvariantCulture) ?? string.Empty).ToLowerInvariant();
+                        if (!names.Contains(name))
+                        {
+                            names.Add(name);
+                        }
+                    }
+
+                    return names;
                 default:
                     if (value is string one)
                     {
@@ -66,6 +80,28 @@ namespace QwenPS.Chat
                     return;
                 case ChatFieldKind.Number:
                     writer.WriteNumber(WireName, (double)value);
+                    return;
+                case ChatFieldKind.AudioOutput:
+                    writer.WritePropertyName(WireName);
+                    writer.WriteStartObject();
+                    if (((string)value).Length > 0)
+                    {
+                        writer.WriteString("voice", (string)value);
+                    }
+
+                    // wav is the only format the service speaks in (docs/dashscope-notes.md, "Qwen-Omni").
+                    writer.WriteString("format", "wav");
+                    writer.WriteEndObject();
+                    return;
+                case ChatFieldKind.NameArray:
+                    writer.WritePropertyName(WireName);
+                    writer.WriteStartArray();
+                    foreach (string name in (IReadOnlyList<string>)value)
+                    {
+                        writer.WriteStringValue(name);
+                    }
+
+                    writer.WriteEndArray();
                     return;
                 default:
                     var items = (IReadOnlyList<string>)value;

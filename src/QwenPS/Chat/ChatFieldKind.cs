@@ -14,5 +14,11 @@ namespace QwenPS.Chat
 
         /// <summary>One string, or an array when there are several (OpenAI's <c>stop</c> shape).</summary>
         StringOrArray,
+
+        /// <summary>Always an array of lower-case names (<c>modalities</c>: enum values written as "text", "audio").</summary>
+        NameArray,
+
+        /// <summary>The Omni <c>audio</c> object: <c>{"voice": value, "format": "wav"}</c>; an empty voice is left out.</summary>
+        AudioOutput,
     }
 }

@@ -21,10 +21,17 @@ namespace QwenPS.Chat
         public static readonly ChatField PresencePenalty = new ChatField("PresencePenalty", "presence_penalty", ChatFieldKind.Number);
         public static readonly ChatField Stop = new ChatField("Stop", "stop", ChatFieldKind.StringOrArray);
 
+        /// <summary>Qwen-Omni: <c>["text"]</c> or <c>["text","audio"]</c>; audio also sets <see cref="Audio"/> (ChatOperation.PrepareAudio).</summary>
+        public static readonly ChatField Modality = new ChatField("Modality", "modalities", ChatFieldKind.NameArray);
+
+        /// <summary>Qwen-Omni: the spoken answer's voice (the -Voice parameter), written as <c>{"voice","format":"wav"}</c>.</summary>
+        public static readonly ChatField Audio = new ChatField("Voice", "audio", ChatFieldKind.AudioOutput);
+
         /// <summary>Every row, in the order the fields are written.</summary>
         public static readonly IReadOnlyList<ChatField> All = new[]
         {
             EnableThinking, ThinkingBudget, Temperature, TopP, TopK, MaxTokens, Seed, PresencePenalty, Stop,
+            Modality, Audio,
         };
     }
 }

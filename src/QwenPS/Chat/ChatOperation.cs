@@ -116,6 +116,7 @@ namespace QwenPS.Chat
             }
 
             request.Stream = stream;
+            ChatMedia.Prepare(request, verbose);
             return request;
         }
 

@@ -23,6 +23,9 @@ namespace QwenPS.Chat
 
         public bool Stream { get; set; }
 
+        /// <summary>Where the spoken answer of a Qwen-Omni call is written (a WAV file); null without audio. Not a body field.</summary>
+        public string? AudioPath { get; set; }
+
         /// <summary>The value of <paramref name="field"/>, or null when not set. Set normalises (see <see cref="ChatField.Normalize"/>).</summary>
         public object? this[ChatField field]
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using QwenPS.Chat.Wire;
+using QwenPS.Omni;
 using QwenPS.Streaming;
 using QwenPS.Transport;
 
@@ -11,6 +12,7 @@ namespace QwenPS.Chat
     /// Turns the SSE data payloads of one chat stream into records (reasoning and content chunks, then
     /// usage, in arrival order) and accumulates the aggregated response: text is concatenated, tool-call
     /// fragments are joined by index (an empty id means "same call"), the first chunk gives id and model.
+    /// A spoken answer (Qwen-Omni) goes piece by piece into the <see cref="AudioAnswerFile"/> and is not kept.
     /// </summary>
     internal sealed class ChatStreamAggregator : IDisposable
     {
@@ -18,9 +20,17 @@ namespace QwenPS.Chat
 
         private readonly ChatChunk _chunk = new ChatChunk();
         private readonly PooledText _content = new PooledText();
+        private readonly AudioAnswerFile? _audio;
         private PooledText? _reasoning;
+        private PooledText? _transcript;
         private SortedDictionary<int, ToolCallBuilder>? _toolCalls;
         private bool _headerRead;
+
+        /// <param name="audio">Where a spoken answer goes; null when none was asked for (audio pieces are then ignored).</param>
+        public ChatStreamAggregator(AudioAnswerFile? audio = null)
+        {
+            _audio = audio;
+        }
 
         public string? Id { get; private set; }
 
@@ -78,6 +88,22 @@ namespace QwenPS.Chat
                 emit?.Invoke(new QwenContentChunk(_chunk.Content));
             }
 
+            if (_chunk.AudioTranscript != null)
+            {
+                // The text of the spoken answer, repeated by older models: shown only while no delta.content text came.
+                (_transcript ??= new PooledText()).Append(_chunk.AudioTranscript);
+                if (_content.Length == 0)
+                {
+                    emit?.Invoke(new QwenContentChunk(_chunk.AudioTranscript));
+                }
+            }
+
+            if (_chunk.AudioData != null && _audio != null)
+            {
+                int bytes = _audio.Append(_chunk.AudioData);
+                emit?.Invoke(new QwenAudioChunk(bytes, _audio.Bytes, _audio.Duration, _audio.Path));
+            }
+
             if (_chunk.ToolCalls.Count > 0)
             {
                 AddToolCallFragments();
@@ -99,8 +125,8 @@ namespace QwenPS.Chat
 
         public QwenChatResponse Build(IReadOnlyList<QwenMessage> sentMessages, string? requestId, bool incomplete)
         {
-            return new QwenChatResponse(
-                _content.ToString(),
+            var response = new QwenChatResponse(
+                _content.Length == 0 && _transcript != null ? _transcript.ToString() : _content.ToString(),
                 _reasoning?.ToString(),
                 FinishReason,
                 Usage,
@@ -111,6 +137,13 @@ namespace QwenPS.Chat
                 BuildToolCalls(),
                 sentMessages,
                 incomplete);
+            if (_audio != null)
+            {
+                response.AudioPath = _audio.Path;
+                response.AudioDuration = _audio.Duration;
+            }
+
+            return response;
         }
 
         /// <summary>Gives the text buffers back to the pool; built responses keep their own strings.</summary>
@@ -118,6 +151,7 @@ namespace QwenPS.Chat
         {
             _content.Dispose();
             _reasoning?.Dispose();
+            _transcript?.Dispose();
         }
 
         private void AddToolCallFragments()

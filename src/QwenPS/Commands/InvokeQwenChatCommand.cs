@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using QwenPS.Chat;
+using QwenPS.Omni;
 
 namespace QwenPS.Commands
 {
@@ -12,6 +13,7 @@ namespace QwenPS.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "QwenChat")]
     [OutputType(typeof(QwenChatResponse))]
     [OutputType(typeof(QwenReasoningChunk), typeof(QwenContentChunk), typeof(QwenUsage))]
+    [OutputType(typeof(QwenAudioChunk))]
     public sealed class InvokeQwenChatCommand : QwenServiceCmdlet
     {
         [Parameter(Position = 0)]
@@ -84,6 +86,26 @@ namespace QwenPS.Commands
         [ValidateNotNullOrEmpty]
         public string? ResponseVariable { get; set; }
 
+        /// <summary>Qwen-Omni: Text, or Text and Audio for a spoken answer too.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public QwenModality[]? Modality { get; set; }
+
+        /// <summary>Qwen-Omni: the voice of the spoken answer (completes with the voices of -Model).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenVoiceCompleter))]
+        public string? Voice { get; set; }
+
+        /// <summary>Qwen-Omni: the WAV file the spoken answer is written to as it arrives.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? AudioPath { get; set; }
+
+        /// <summary>Send earlier user messages as text only (their images, audio and video left out).</summary>
+        [Parameter]
+        public SwitchParameter DropMedia { get; set; }
+
         private readonly List<object> _inputs = new List<object>();
 
         private bool _messageFromCommandLine;
@@ -134,6 +156,11 @@ namespace QwenPS.Commands
         private ChatRequest BuildRequest()
         {
             IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
+            if (DropMedia.IsPresent)
+            {
+                messages = MediaMessages.DropEarlierMedia(messages, WriteVerbose);
+            }
+
             string model = ChatOperation.ResolveModel(Model, _inputs, RunspaceScope);
             var request = new ChatRequest(model, messages)
             {
@@ -145,6 +172,11 @@ namespace QwenPS.Commands
                 {
                     request[field] = PowerShellValues.ToPlain(value);
                 }
+            }
+
+            if (AudioPath != null)
+            {
+                request.AudioPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(AudioPath);
             }
 
             return request;

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using QwenPS.Engine;
+using QwenPS.Omni;
 
 namespace QwenPS.Commands
 {
@@ -27,12 +29,75 @@ namespace QwenPS.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
+        /// <summary>Images (files or URLs) beside the text of a user message.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Image { get; set; }
+
+        /// <summary>An audio file or URL beside the text of a user message (Qwen-Omni).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Audio { get; set; }
+
+        /// <summary>A video file or URL beside the text of a user message.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Video { get; set; }
+
+        /// <summary>Images (files or URLs) sent as the frames of one video.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? VideoFrame { get; set; }
+
         private QwenMessage? _message;
 
         protected override void BeginProcessing()
         {
             // Validate before any input flows, so a bad message stops the pipeline before anything is sent.
             _message = Guard(() => MessageFactory.Create(Role, Content, ToolCallId));
+            if (Image != null || Audio != null || Video != null || VideoFrame != null)
+            {
+                _message = Guard(() => MediaMessages.Create(Role, Content, ReadMedia()));
+            }
+        }
+
+        /// <summary>-Image, -Audio, -Video, -VideoFrame as inputs; more than one of them is refused by MediaMessages.</summary>
+        private List<MediaInput> ReadMedia()
+        {
+            var media = new List<MediaInput>();
+            foreach (string image in Image ?? new string[0])
+            {
+                media.Add(MediaReader.Read(image, MediaKind.Image, ResolveFile));
+            }
+
+            if (Audio != null)
+            {
+                media.Add(MediaReader.Read(Audio, MediaKind.Audio, ResolveFile));
+            }
+
+            if (Video != null)
+            {
+                media.Add(MediaReader.Read(Video, MediaKind.Video, ResolveFile));
+            }
+
+            if (VideoFrame != null)
+            {
+                media.Add(MediaReader.ReadFrames(VideoFrame, ResolveFile));
+            }
+
+            return media;
+        }
+
+        /// <summary>A PowerShell path (relative to the current location, PSDrives) as a file system path.</summary>
+        private string ResolveFile(string path)
+        {
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "'" + path + "' is not a file system path.") { Target = path };
+            }
+
+            return resolved;
         }
 
         protected override void ProcessRecord() => PassThrough(this, InputObject);

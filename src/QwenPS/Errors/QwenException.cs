@@ -17,6 +17,14 @@ namespace QwenPS
 
         public string ErrorId { get; }
 
+        /// <summary>The message, and what QwenPS added after the fact (such as where the audio that arrived was kept).</summary>
+        public override string Message => _note == null ? base.Message : base.Message + " " + _note;
+
+        private string? _note;
+
+        /// <summary>Adds a sentence to the message (already redacted by the caller).</summary>
+        internal void AppendToMessage(string note) => _note = _note == null ? note : _note + " " + note;
+
         public QwenErrorCategory Category { get; }
 
         /// <summary>The HTTP status, when the service answered.</summary>

@@ -69,6 +69,12 @@ namespace QwenPS
         /// <summary>True when the call was cut short (broken stream, timeout, stop): the text is what arrived.</summary>
         public bool Incomplete { get; }
 
+        /// <summary>The WAV file of a spoken answer (-Modality Audio), or null. Never sent back in the history.</summary>
+        public string? AudioPath { get; internal set; }
+
+        /// <summary>How long the spoken answer in <see cref="AudioPath"/> is, or null.</summary>
+        public TimeSpan? AudioDuration { get; internal set; }
+
         public override string ToString() => Content;
     }
 }

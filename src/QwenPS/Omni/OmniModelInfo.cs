@@ -124,6 +124,25 @@ namespace QwenPS.Omni
             return null;
         }
 
+        /// <summary>Voices starting with <paramref name="prefix"/> (quotes ignored, case-insensitive): the model's, in table
+        /// order, or those of every family when the model is unknown or not given.</summary>
+        public static IEnumerable<string> CompleteVoice(string? model, string? prefix)
+        {
+            string start = (prefix ?? string.Empty).Trim('\'', '"');
+            OmniModelInfo? info = Find(model);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (OmniModelInfo family in info != null ? new[] { info } : Families)
+            {
+                foreach (string voice in family.Voices)
+                {
+                    if (voice.StartsWith(start, StringComparison.OrdinalIgnoreCase) && seen.Add(voice))
+                    {
+                        yield return voice;
+                    }
+                }
+            }
+        }
+
         /// <summary>The per-file limit of a kind: bytes and, for audio and video, duration.</summary>
         public (long Bytes, TimeSpan? Duration) Limit(MediaKind kind) => _limits[kind];
 

@@ -14,6 +14,12 @@ namespace QwenPS.Chat.Wire
         public long? Created;
         public string? Reasoning;
         public string? Content;
+
+        /// <summary>Qwen-Omni: a piece of the spoken answer (<c>delta.audio.data</c>, base64 PCM).</summary>
+        public string? AudioData;
+
+        /// <summary>Qwen-Omni: <c>delta.audio.transcript</c>, the text of the spoken answer (older models only).</summary>
+        public string? AudioTranscript;
         public string? FinishReason;
         public bool HasUsage;
         public int PromptTokens;
@@ -32,6 +38,8 @@ namespace QwenPS.Chat.Wire
             Created = null;
             Reasoning = null;
             Content = null;
+            AudioData = null;
+            AudioTranscript = null;
             FinishReason = null;
             HasUsage = false;
             PromptTokens = CompletionTokens = TotalTokens = 0;

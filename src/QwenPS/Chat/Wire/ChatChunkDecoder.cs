@@ -157,6 +157,39 @@ namespace QwenPS.Chat.Wire
                     reader.Read();
                     ReadToolCalls(ref reader, chunk);
                 }
+                else if (reader.ValueTextEquals("audio"u8))
+                {
+                    reader.Read();
+                    ReadAudio(ref reader, chunk);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        /// <summary><c>delta.audio</c> of Qwen-Omni: <c>{"data","expires_at","id"}</c> and, from older models, <c>{"transcript"}</c>.</summary>
+        private static void ReadAudio(ref Utf8JsonReader reader, ChatChunk chunk)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    chunk.AudioData = ReadText(ref reader);
+                }
+                else if (reader.ValueTextEquals("transcript"u8))
+                {
+                    reader.Read();
+                    chunk.AudioTranscript = ReadText(ref reader);
+                }
                 else
                 {
                     reader.Skip();
