@@ -9,12 +9,13 @@ using QwenPS.Benchmarks.Decode;
 using QwenPS.Benchmarks.FanOut;
 using QwenPS.Benchmarks.Latency;
 using QwenPS.Benchmarks.Memory;
+using QwenPS.Benchmarks.Omni;
 using QwenPS.Benchmarks.Report;
 
 namespace QwenPS.Benchmarks
 {
     /// <summary>
-    /// dotnet run -c Release --project bench/QwenPS.Benchmarks -- [--quick] [--only decode,latency,memory,fanout] [--update-doc docs/performance.md]
+    /// dotnet run -c Release --project bench/QwenPS.Benchmarks -- [--quick] [--only decode,latency,memory,fanout,omni] [--update-doc docs/performance.md]
     /// Quick mode runs every scenario small (seconds); the full mode uses BenchmarkDotNet for decoding and full sizes
     /// elsewhere. Nothing here asserts timings: it prints tables, and --update-doc writes them into the document.
     /// </summary>
@@ -30,13 +31,18 @@ namespace QwenPS.Benchmarks
                 return await MemoryScenario.RunChildAsync(args.Skip(1).ToArray()).ConfigureAwait(false);
             }
 
+            if (args.Length > 0 && args[0] == AudioAnswerScenario.ChildSwitch)
+            {
+                return await AudioAnswerScenario.RunChildAsync(args.Skip(1).ToArray()).ConfigureAwait(false);
+            }
+
             bool quick = args.Contains("--quick");
-            string[] only = (Option(args, "--only") ?? "decode,latency,memory,fanout").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            string[] only = (Option(args, "--only") ?? "decode,latency,memory,fanout,omni").Split(',', StringSplitOptions.RemoveEmptyEntries);
             string? doc = Option(args, "--update-doc");
             var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--quick" && a != "--only" && a != "--update-doc").ToList();
             if (unknown.Count > 0)
             {
-                Console.Error.WriteLine("Unknown option(s): " + string.Join(", ", unknown) + ". Use --quick, --only decode,latency,memory,fanout, --update-doc PATH.");
+                Console.Error.WriteLine("Unknown option(s): " + string.Join(", ", unknown) + ". Use --quick, --only decode,latency,memory,fanout,omni, --update-doc PATH.");
                 return 2;
             }
 
@@ -56,6 +62,11 @@ namespace QwenPS.Benchmarks
             if (only.Contains("memory"))
             {
                 tables.Add(await MemoryScenario.RunAsync(quick).ConfigureAwait(false));
+            }
+
+            if (only.Contains("omni"))
+            {
+                tables.Add(await AudioAnswerScenario.RunAsync(quick).ConfigureAwait(false));
             }
 
             if (only.Contains("fanout"))

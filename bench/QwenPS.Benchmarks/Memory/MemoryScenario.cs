@@ -254,9 +254,9 @@ namespace QwenPS.Benchmarks.Memory
         }
 
         /// <summary>Linux: writing 5 to clear_refs resets VmHWM to the current RSS, so the peak is this run's alone.</summary>
-        private static void ResetPeakRss() => File.WriteAllText("/proc/self/clear_refs", "5");
+        internal static void ResetPeakRss() => File.WriteAllText("/proc/self/clear_refs", "5");
 
-        private static long Rss(string field)
+        internal static long Rss(string field)
         {
             string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
             return long.Parse(line.Substring(field.Length + 1).Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
