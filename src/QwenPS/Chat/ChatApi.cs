@@ -279,7 +279,15 @@ namespace QwenPS.Chat
                 choice.Message.Content ?? string.Empty,
                 string.IsNullOrEmpty(choice.Message.ReasoningContent) ? null : choice.Message.ReasoningContent,
                 choice.FinishReason,
-                usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens),
+                usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens)
+                {
+                    PromptTextTokens = usage.PromptTokensDetails?.TextTokens,
+                    PromptImageTokens = usage.PromptTokensDetails?.ImageTokens,
+                    PromptAudioTokens = usage.PromptTokensDetails?.AudioTokens,
+                    PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
+                    CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
+                    CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
+                },
                 completion.Model,
                 completion.Id,
                 requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),

@@ -116,7 +116,15 @@ namespace QwenPS.Chat
 
             if (_chunk.HasUsage)
             {
-                Usage = new QwenUsage(_chunk.PromptTokens, _chunk.CompletionTokens, _chunk.TotalTokens, _chunk.CachedTokens, _chunk.ReasoningTokens);
+                Usage = new QwenUsage(_chunk.PromptTokens, _chunk.CompletionTokens, _chunk.TotalTokens, _chunk.CachedTokens, _chunk.ReasoningTokens)
+                {
+                    PromptTextTokens = _chunk.ModalityTokens[0],
+                    PromptImageTokens = _chunk.ModalityTokens[1],
+                    PromptAudioTokens = _chunk.ModalityTokens[2],
+                    PromptVideoTokens = _chunk.ModalityTokens[3],
+                    CompletionTextTokens = _chunk.ModalityTokens[4],
+                    CompletionAudioTokens = _chunk.ModalityTokens[5],
+                };
                 emit?.Invoke(Usage);
             }
 

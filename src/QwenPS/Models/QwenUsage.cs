@@ -24,6 +24,20 @@ namespace QwenPS
 
         public int? ReasoningTokens { get; }
 
+        /// <summary>Prompt tokens by modality (multimodal models; null when the service did not say).</summary>
+        public int? PromptTextTokens { get; internal set; }
+
+        public int? PromptImageTokens { get; internal set; }
+
+        public int? PromptAudioTokens { get; internal set; }
+
+        public int? PromptVideoTokens { get; internal set; }
+
+        /// <summary>Completion tokens by modality: the text and, for a spoken answer, the audio (Qwen-Omni).</summary>
+        public int? CompletionTextTokens { get; internal set; }
+
+        public int? CompletionAudioTokens { get; internal set; }
+
         public override string ToString() => string.Format(
             CultureInfo.InvariantCulture, "prompt {0}, completion {1}, total {2}", PromptTokens, CompletionTokens, TotalTokens);
     }

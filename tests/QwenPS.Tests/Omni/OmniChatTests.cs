@@ -86,6 +86,7 @@ namespace QwenPS.Tests.Omni
             (QwenChatResponse response, _) = await RunAsync(Request("qwen3-omni-flash", new[] { message }));
 
             Assert.Equal("Answer to: What is in this picture?", response.Content);
+            Assert.Equal(64, response.Usage!.PromptImageTokens);
             string expected = "{\"model\":\"qwen3-omni-flash\",\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + Convert.ToBase64String(MediaSamples.Png()) + "\"}},"
                 + "{\"type\":\"text\",\"text\":\"What is in this picture?\"}]}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
@@ -170,6 +171,26 @@ namespace QwenPS.Tests.Omni
             Assert.Equal(31200, samples.Length);
             Assert.All(new[] { 0, 1, 2, 99, 12345, 31199 }, k => Assert.Equal(AudioReply.Sample(k), samples[k]));
             Assert.Contains(test.Output.Verbose, v => v.Contains("voice Cherry", StringComparison.Ordinal));
+
+            // Usage by modality: 2 prompt characters; 13 answer characters; ceil(1.3 s × 12.5) audio tokens.
+            QwenUsage usage = response.Usage!;
+            Assert.Equal((2, 0, 0, 0, 13, 17), (usage.PromptTextTokens, usage.PromptImageTokens, usage.PromptAudioTokens, usage.PromptVideoTokens, usage.CompletionTextTokens, usage.CompletionAudioTokens));
+            Assert.Equal(30, usage.CompletionTokens);
+        }
+
+        [Fact]
+        public async Task Usage_by_modality_is_read_from_a_whole_response_too()
+        {
+            Server.Enqueue(ServerBehavior.Body(200,
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"qwen-vl-max\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"A cat.\"}}],"
+                + "\"usage\":{\"prompt_tokens\":1290,\"completion_tokens\":6,\"total_tokens\":1296,\"prompt_tokens_details\":{\"text_tokens\":10,\"image_tokens\":1280},\"completion_tokens_details\":{\"text_tokens\":6}}}",
+                "application/json"));
+            QwenMessage message = WithMedia("What is it?", Read("https://example.com/cat.png", MediaKind.Image));
+
+            (QwenChatResponse response, _) = await RunAsync(Request("qwen-vl-max", new[] { message }));
+
+            QwenUsage usage = response.Usage!;
+            Assert.Equal((10, 1280, (int?)null, (int?)null, 6, (int?)null), (usage.PromptTextTokens, usage.PromptImageTokens, usage.PromptAudioTokens, usage.PromptVideoTokens, usage.CompletionTextTokens, usage.CompletionAudioTokens));
         }
 
         [Fact]

@@ -27,6 +27,9 @@ namespace QwenPS.Chat.Wire
         public int TotalTokens;
         public int? CachedTokens;
         public int? ReasoningTokens;
+
+        /// <summary>Usage by modality: prompt text, image, audio, video; completion text, audio.</summary>
+        public readonly int?[] ModalityTokens = new int?[6];
         public readonly List<ToolCallFragment> ToolCalls = new List<ToolCallFragment>();
         public ServiceError? Error;
         public string? RequestId;
@@ -44,6 +47,7 @@ namespace QwenPS.Chat.Wire
             HasUsage = false;
             PromptTokens = CompletionTokens = TotalTokens = 0;
             CachedTokens = ReasoningTokens = null;
+            System.Array.Clear(ModalityTokens, 0, ModalityTokens.Length);
             ToolCalls.Clear();
             Error = null;
             RequestId = null;

@@ -292,12 +292,12 @@ namespace QwenPS.Chat.Wire
                 else if (reader.ValueTextEquals("prompt_tokens_details"u8))
                 {
                     reader.Read();
-                    chunk.CachedTokens = ReadNestedInt(ref reader, "cached_tokens"u8);
+                    chunk.CachedTokens = ReadDetails(ref reader, "cached_tokens"u8, chunk.ModalityTokens, 0);
                 }
                 else if (reader.ValueTextEquals("completion_tokens_details"u8))
                 {
                     reader.Read();
-                    chunk.ReasoningTokens = ReadNestedInt(ref reader, "reasoning_tokens"u8);
+                    chunk.ReasoningTokens = ReadDetails(ref reader, "reasoning_tokens"u8, chunk.ModalityTokens, 4);
                 }
                 else
                 {
@@ -306,7 +306,12 @@ namespace QwenPS.Chat.Wire
             }
         }
 
-        private static int? ReadNestedInt(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+        /// <summary>
+        /// A usage details object: returns <paramref name="name"/>'s value, and puts the modality counts
+        /// (text_tokens, image_tokens, audio_tokens, video_tokens) into <paramref name="modalities"/> from
+        /// <paramref name="first"/>: prompt details fill 0–3, completion details (text, audio) 4–5.
+        /// </summary>
+        private static int? ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, int?[] modalities, int first)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -317,10 +322,20 @@ namespace QwenPS.Chat.Wire
             int? value = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                int slot = reader.ValueTextEquals("text_tokens"u8) ? 0
+                    : reader.ValueTextEquals("audio_tokens"u8) ? (first == 0 ? 2 : 1)
+                    : first == 0 && reader.ValueTextEquals("image_tokens"u8) ? 1
+                    : first == 0 && reader.ValueTextEquals("video_tokens"u8) ? 3
+                    : -1;
                 if (reader.ValueTextEquals(name))
                 {
                     reader.Read();
                     value = ReadInt(ref reader);
+                }
+                else if (slot >= 0)
+                {
+                    reader.Read();
+                    modalities[first + slot] = ReadInt(ref reader);
                 }
                 else
                 {
