@@ -315,7 +315,11 @@ public sealed class DashScopeTestServer : IAsyncDisposable
                 if (_behaviors[i].Matches(method, fullPath, relativePath))
                 {
                     ServerBehavior behavior = _behaviors[i];
-                    _behaviors.RemoveAt(i);
+                    if (!behavior.Persistent)
+                    {
+                        _behaviors.RemoveAt(i);
+                    }
+
                     return behavior;
                 }
             }

@@ -52,6 +52,10 @@ internal static class BehaviorRunner
                 await ChatHandler.HandleAsync(call, omni.Audio).ConfigureAwait(false);
                 break;
 
+            case Tools.ToolLoopBehavior loop when call.IsChatPath:
+                await loop.RespondAsync(call).ConfigureAwait(false);
+                break;
+
             case RawStreamBehavior raw:
                 await RawStreamAsync(call, raw).ConfigureAwait(false);
                 break;

@@ -79,6 +79,11 @@ public abstract record ServerBehavior
     public static ServerBehavior Reply(ChatReply reply)
         => new ReplyBehavior(reply) { PathFilter = ChatPath };
 
+    /// <summary>A model that never stops calling tools: every chat request gets these calls (fresh ids each time),
+    /// after the tool rules are checked; optional reasoning first. Stays queued until reset. PathFilter "/chat/completions".</summary>
+    public static ServerBehavior ToolLoop(ToolCallReply[] calls, string[]? reasoningChunks = null)
+        => new Tools.ToolLoopBehavior(calls.ToArray(), reasoningChunks) { PathFilter = ChatPath };
+
     /// <summary>A compat error envelope with a plausible code and message for the status (see README).</summary>
     public static ServerBehavior Status(int status, IDictionary<string, string>? headers = null)
     {
@@ -91,6 +96,9 @@ public abstract record ServerBehavior
     public static ServerBehavior Default() => new DefaultBehavior();
 
     internal const string ChatPath = "/chat/completions";
+
+    /// <summary>True for a behaviour that answers every matching request instead of being consumed by the first.</summary>
+    internal virtual bool Persistent => false;
 
     internal bool Matches(string method, string fullPath, string relativePath)
     {

@@ -53,6 +53,11 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, ErrorCatalog.StreamOnlyMessage);
         }
 
+        if (Tools.ToolRules.Check(call.BodyElement, request.WantsReasoning) is string toolError)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, toolError);
+        }
+
         (string? fileError, List<string> fileIds) = CheckFiles(call, request);
         if (fileError is not null)
         {
@@ -66,6 +71,11 @@ internal static class ChatHandler
     public static Task ReplyAsync(ApiCall call, ChatReply reply)
     {
         ChatRequest? request = ChatRequest.From(call.BodyElement);
+        if (Tools.ToolRules.Check(call.BodyElement, request?.WantsReasoning == true) is string toolError)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, toolError);
+        }
+
         return RespondAsync(call, request, reply, request?.Stream ?? false, options: null);
     }
 
@@ -73,6 +83,11 @@ internal static class ChatHandler
     public static Task StreamAsync(ApiCall call, StreamOptions options)
     {
         ChatRequest? request = ChatRequest.From(call.BodyElement);
+        if (Tools.ToolRules.Check(call.BodyElement, request?.WantsReasoning == true) is string toolError)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, toolError);
+        }
+
         ChatReply reply = options.Reply ?? DefaultReply(request, request is null ? [] : CheckFiles(call, request).FileIds);
         return RespondAsync(call, request, reply, stream: true, options);
     }
@@ -85,6 +100,11 @@ internal static class ChatHandler
         if (fileIds.Count > 0)
         {
             answer += " [files: " + string.Join(",", fileIds) + "]";
+        }
+
+        if (request is not null && Tools.ToolRules.TrailingToolResults(request.Body) is { Count: > 0 } toolResults)
+        {
+            answer += " [tool results: " + string.Join(",", toolResults) + "]";
         }
 
         return ChatReply.FromText(answer, request is { WantsReasoning: true } ? "Thinking about: " + user : null);

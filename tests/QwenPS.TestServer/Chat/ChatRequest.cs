@@ -12,6 +12,9 @@ internal sealed class ChatRequest
     {
     }
 
+    /// <summary>The whole body (a JSON object).</summary>
+    public JsonElement Body { get; private set; }
+
     /// <summary>The "model" value when it is a string; null otherwise.</summary>
     public string? Model { get; private set; }
 
@@ -47,7 +50,7 @@ internal sealed class ChatRequest
             return null;
         }
 
-        var request = new ChatRequest();
+        var request = new ChatRequest { Body = root };
         if (root.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String)
         {
             request.Model = model.GetString();

@@ -77,8 +77,11 @@ internal static class BehaviorJson
             "reply" => ServerBehavior.Reply(ParseReply(spec.Element("reply") ?? throw new BehaviorSpecException("'reply' is required for kind 'reply'."))),
             "status" => ServerBehavior.Status(spec.RequiredInt("status"), spec.Headers("headers")),
             "audio" => OmniBehaviors.Audio(AudioReplyJson.Parse(spec)),
+            "toolloop" => ServerBehavior.ToolLoop(
+                ParseToolCalls(spec.Element("toolCalls") ?? throw new BehaviorSpecException("'toolCalls' is required for kind 'toolLoop'.")),
+                spec.Chunks("reasoningChunks")),
             _ => throw new BehaviorSpecException(
-                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status, audio."),
+                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status, audio, toolLoop."),
         };
 
         // "path"/"method" present (even as null) override the factory defaults.
@@ -243,7 +246,7 @@ internal static class BehaviorJson
             var spec = new Spec(item, "toolCall");
             var call = new ToolCallReply(
                 spec.Int("index") ?? position,
-                spec.RequiredString("id"),
+                spec.String("id") ?? "call_" + position.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 spec.RequiredString("name"),
                 spec.Chunks("argumentFragments") ?? []);
             spec.EnsureAllUsed();
