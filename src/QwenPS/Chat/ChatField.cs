@@ -51,6 +51,10 @@ namespace QwenPS.Chat
                     }
 
                     return names;
+                case ChatFieldKind.Tools:
+                    return Tools.ToolFieldWriter.NormalizeTools(value);
+                case ChatFieldKind.ToolChoice:
+                    return Tools.ToolChoices.Normalize(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
                 default:
                     if (value is string one)
                     {
@@ -102,6 +106,12 @@ namespace QwenPS.Chat
                     }
 
                     writer.WriteEndArray();
+                    return;
+                case ChatFieldKind.Tools:
+                    Tools.ToolFieldWriter.WriteTools(writer, WireName, (IReadOnlyList<Tools.ToolDefinition>)value);
+                    return;
+                case ChatFieldKind.ToolChoice:
+                    Tools.ToolFieldWriter.WriteChoice(writer, WireName, (string)value);
                     return;
                 default:
                     var items = (IReadOnlyList<string>)value;

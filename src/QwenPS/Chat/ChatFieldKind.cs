@@ -20,5 +20,11 @@ namespace QwenPS.Chat
 
         /// <summary>The Omni <c>audio</c> object: <c>{"voice": value, "format": "wav"}</c>; an empty voice is left out.</summary>
         AudioOutput,
+
+        /// <summary>The <c>tools</c> array: a list of <see cref="QwenPS.Chat.Tools.ToolDefinition"/>s.</summary>
+        Tools,
+
+        /// <summary><c>tool_choice</c>: "auto" or "none" as strings, a tool's name as {"type":"function","function":{"name"}}.</summary>
+        ToolChoice,
     }
 }

@@ -27,11 +27,18 @@ namespace QwenPS.Chat
         /// <summary>Qwen-Omni: the spoken answer's voice (the -Voice parameter), written as <c>{"voice","format":"wav"}</c>.</summary>
         public static readonly ChatField Audio = new ChatField("Voice", "audio", ChatFieldKind.AudioOutput);
 
+        // Function calling (docs/dashscope-notes.md, "Function calling"). -Tool's commands become ToolDefinitions in
+        // the tool loop, which sets this row itself (the cmdlet does not copy -Tool); it also sets ToolChoice per round.
+        public static readonly ChatField Tools = new ChatField("Tool", "tools", ChatFieldKind.Tools);
+        public static readonly ChatField ToolChoice = new ChatField("ToolChoice", "tool_choice", ChatFieldKind.ToolChoice);
+        public static readonly ChatField ParallelToolCalls = new ChatField("ParallelToolCalls", "parallel_tool_calls", ChatFieldKind.Boolean);
+
         /// <summary>Every row, in the order the fields are written.</summary>
         public static readonly IReadOnlyList<ChatField> All = new[]
         {
             EnableThinking, ThinkingBudget, Temperature, TopP, TopK, MaxTokens, Seed, PresencePenalty, Stop,
             Modality, Audio,
+            Tools, ToolChoice, ParallelToolCalls,
         };
     }
 }

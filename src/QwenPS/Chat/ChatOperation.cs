@@ -151,7 +151,7 @@ namespace QwenPS.Chat
             {
                 QwenChatResponse response = await api.ChatAsync(request, onRecord, cancellationToken).ConfigureAwait(false);
                 live?.Complete();
-                if (!run.Stream)
+                if (!run.Stream && run.WriteResponse)
                 {
                     output.WriteObject(response);
                 }
@@ -162,7 +162,7 @@ namespace QwenPS.Chat
             {
                 run.PartialResponse = error.PartialResponse;
                 live?.Complete();
-                if (!run.Stream)
+                if (!run.Stream && run.WriteResponse)
                 {
                     output.WriteObject(error.PartialResponse);
                 }

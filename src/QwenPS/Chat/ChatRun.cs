@@ -13,6 +13,9 @@ namespace QwenPS.Chat
         /// <summary>-Live: show the text on the console as it arrives.</summary>
         public bool Live { get; set; }
 
+        /// <summary>False for a round of the tool loop: only the loop's final response is written.</summary>
+        public bool WriteResponse { get; set; } = true;
+
         /// <summary>What arrived before a failure or a stop (marked incomplete); null when nothing did.</summary>
         public QwenChatResponse? PartialResponse { get; internal set; }
     }

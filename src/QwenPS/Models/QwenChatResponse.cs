@@ -46,7 +46,7 @@ namespace QwenPS
         public string? Reasoning { get; }
 
         /// <summary><c>stop</c>, <c>length</c>, <c>tool_calls</c>; null when the stream ended before the service said.</summary>
-        public string? FinishReason { get; }
+        public string? FinishReason { get; private set; }
 
         public QwenUsage? Usage { get; }
 
@@ -74,6 +74,19 @@ namespace QwenPS
 
         /// <summary>How long the spoken answer in <see cref="AudioPath"/> is, or null.</summary>
         public TimeSpan? AudioDuration { get; internal set; }
+
+        /// <summary>The tool calls Invoke-QwenChat ran (or refused) in its tool loop, in order; empty without -Tool.</summary>
+        public IReadOnlyList<QwenToolResult> ToolRuns { get; private set; } = Array.Empty<QwenToolResult>();
+
+        /// <summary>This response as the tool loop's final answer: its runs, and the finish reason the loop gives
+        /// (e.g. <c>max_tool_rounds</c> when it stopped the model) in place of the service's.</summary>
+        internal QwenChatResponse WithToolRuns(IReadOnlyList<QwenToolResult> runs, string? finishReason)
+        {
+            var copy = (QwenChatResponse)MemberwiseClone();
+            copy.ToolRuns = runs;
+            copy.FinishReason = finishReason;
+            return copy;
+        }
 
         public override string ToString() => Content;
     }

@@ -21,6 +21,10 @@ namespace QwenPS
 
         public string Arguments { get; }
 
+        /// <summary>The arguments read into an ordered, case-insensitive dictionary (splat it: <c>@($call.ArgumentTable)</c>);
+        /// null when the model wrote something that is not a JSON object.</summary>
+        public System.Collections.Specialized.OrderedDictionary? ArgumentTable => ToolArgumentReader.TryParse(Arguments, out _);
+
         public override string ToString() => Name + "(" + Arguments + ")";
     }
 }
