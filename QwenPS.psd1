@@ -19,6 +19,7 @@
         'Get-QwenFile'
         'Invoke-QwenChat'
         'New-QwenMessage'
+        'New-QwenTool'
         'Remove-QwenFile'
     )
     FunctionsToExport    = @()

@@ -10,10 +10,11 @@ namespace QwenPS.Commands
     /// Invoke-QwenChat: collects the piped messages (and conversations), sends them once in EndProcessing,
     /// and writes either one QwenChatResponse or, with -Stream, the records as they arrive.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "QwenChat")]
+    [Cmdlet(VerbsLifecycle.Invoke, "QwenChat", SupportsShouldProcess = true)]
     [OutputType(typeof(QwenChatResponse))]
     [OutputType(typeof(QwenReasoningChunk), typeof(QwenContentChunk), typeof(QwenUsage))]
     [OutputType(typeof(QwenAudioChunk))]
+    [OutputType(typeof(QwenToolCallChunk), typeof(QwenToolResult))]
     public sealed class InvokeQwenChatCommand : QwenServiceCmdlet
     {
         [Parameter(Position = 0)]
@@ -106,6 +107,38 @@ namespace QwenPS.Commands
         [Parameter]
         public SwitchParameter DropMedia { get; set; }
 
+        // Function calling: the tool loop is in ToolChat.cs.
+        /// <summary>Commands (Get-Command output or names), script blocks with a param() block, and New-QwenTool objects.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public object[]? Tool { get; set; }
+
+        /// <summary>auto (the default), none, or the name of the one tool the model must call first.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ToolChoice { get; set; }
+
+        /// <summary>Lets the model ask for several calls in one response (DashScope's default is one).</summary>
+        [Parameter]
+        public SwitchParameter ParallelToolCalls { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int MaxToolRounds { get; set; } = QwenPS.Chat.Tools.ToolLoopSettings.DefaultMaxRounds;
+
+        [Parameter]
+        public QwenToolInvocation ToolInvocation { get; set; } = QwenToolInvocation.Confirm;
+
+        [Parameter]
+        [ValidateRange(100, int.MaxValue)]
+        public int MaxToolResultLength { get; set; } = QwenPS.Chat.Tools.ToolResultText.DefaultMaxLength;
+
+        internal static readonly string[] ToolLoopParameters =
+            { nameof(ToolChoice), nameof(ParallelToolCalls), nameof(MaxToolRounds), nameof(ToolInvocation), nameof(MaxToolResultLength) };
+
+        /// <summary>True when -Tool or any tool-loop parameter is given: the call goes through <see cref="ToolChat"/>.</summary>
+        private bool UsesTools => Tool != null || System.Linq.Enumerable.Any(ToolLoopParameters, MyInvocation.BoundParameters.ContainsKey);
+
         private readonly List<object> _inputs = new List<object>();
 
         private bool _messageFromCommandLine;
@@ -138,7 +171,20 @@ namespace QwenPS.Commands
         protected override void EndProcessing()
         {
             var run = new ChatRun { Stream = Stream.IsPresent, Live = Live.IsPresent };
+            if (UsesTools)
+            {
+                ToolChat.Run(this, run, Guard(BuildRequest));
+                return;
+            }
+
             ChatRequest request = Guard(() => ChatOperation.PrepareRequest(run, BuildRequest(), WriteVerbose));
+
+            // -WhatIf and -Confirm exist for the tools (ToolChat.cs); a plain chat spends money, so it asks too.
+            if (!ShouldProcess(request.Model, "Send " + request.Messages.Count + " message(s) to the chat model"))
+            {
+                return;
+            }
+
             try
             {
                 QwenChatResponse response = RunWithClient((client, output, token) => ChatOperation.RunAsync(client, request, run, output, token));
@@ -168,7 +214,8 @@ namespace QwenPS.Commands
             };
             foreach (ChatField field in ChatFields.All)
             {
-                if (MyInvocation.BoundParameters.TryGetValue(field.Parameter, out object? value))
+                // -Tool's commands are turned into the tools field by the tool loop (ToolChat.cs).
+                if (field.Kind != ChatFieldKind.Tools && MyInvocation.BoundParameters.TryGetValue(field.Parameter, out object? value))
                 {
                     request[field] = PowerShellValues.ToPlain(value);
                 }
@@ -182,7 +229,7 @@ namespace QwenPS.Commands
             return request;
         }
 
-        private void SetResponseVariable(QwenChatResponse? response)
+        internal void SetResponseVariable(QwenChatResponse? response)
         {
             if (ResponseVariable != null)
             {

@@ -13,6 +13,7 @@ namespace QwenPS
         public const string FileTooLarge = "FileTooLarge";
         public const string UnsupportedFileType = "UnsupportedFileType";
         public const string FileReadFailed = "FileReadFailed";
+        public const string ConfirmationUnavailable = "ConfirmationUnavailable";
 
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";

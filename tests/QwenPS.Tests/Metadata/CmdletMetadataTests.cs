@@ -15,7 +15,7 @@ namespace QwenPS.Tests.Metadata
 
         private static readonly string[] ExpectedCmdlets =
         {
-            "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "Remove-QwenFile",
+            "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -107,7 +107,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "Remove-QwenFile -FileId" },
+                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
                 byValue);
         }
 
@@ -122,8 +122,9 @@ namespace QwenPS.Tests.Metadata
         [Fact]
         public void Cmdlets_that_create_or_delete_remote_things_support_WhatIf_and_Confirm()
         {
+            // Invoke-QwenChat: a plain chat asks (it spends money), and with -Tool the switches go on to the tools.
             Assert.Equal(
-                new[] { "Add-QwenFileReference", "Remove-QwenFile" },
+                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Remove-QwenFile" },
                 Meta.Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name).OrderBy(n => n));
         }
 
