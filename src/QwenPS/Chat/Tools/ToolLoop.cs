@@ -158,7 +158,7 @@ namespace QwenPS.Chat.Tools
         /// round's tool choice.</summary>
         public static ChatRequest RequestForRound(ChatRequest first, IReadOnlyList<QwenMessage> history, string? toolChoice)
         {
-            var request = new ChatRequest(first.Model, history) { AdditionalParameters = first.AdditionalParameters };
+            var request = new ChatRequest(first.Model, history) { AdditionalParameters = first.AdditionalParameters, AudioPath = first.AudioPath };
             foreach (ChatField field in ChatFields.All)
             {
                 request[field] = first[field];
