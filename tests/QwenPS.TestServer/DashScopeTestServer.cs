@@ -100,6 +100,9 @@ public sealed class DashScopeTestServer : IAsyncDisposable
 
     public FileStore Files { get; } = new();
 
+    /// <summary>The explicit context cache of chat requests with cache_control markers (cleared by Reset).</summary>
+    public TextGeneration.ContextCache ContextCache { get; } = new();
+
     internal Task ShutdownRequested => _shutdownRequested.Task;
 
     /// <summary>Starts a server on 127.0.0.1 (a free port unless <see cref="DashScopeTestServerOptions.Port"/> is set).</summary>
@@ -165,6 +168,7 @@ public sealed class DashScopeTestServer : IAsyncDisposable
         ClearBehaviors();
         Files.Clear();
         Files.ResetSettings();
+        ContextCache.Clear();
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using QwenPS.TestServer.Chat;
 using QwenPS.TestServer.Http;
+using QwenPS.TestServer.TextGeneration;
 
 namespace QwenPS.TestServer.Behaviors;
 
@@ -54,6 +55,10 @@ internal static class BehaviorRunner
 
             case Tools.ToolLoopBehavior loop when call.IsChatPath:
                 await loop.RespondAsync(call).ConfigureAwait(false);
+                break;
+
+            case BadJsonBehavior badJson when call.IsChatPath:
+                await TextGenerationHandler.BadJsonAsync(call, badJson.Fault).ConfigureAwait(false);
                 break;
 
             case RawStreamBehavior raw:

@@ -69,4 +69,12 @@ public sealed record ChatReply
 public sealed record ToolCallReply(int Index, string Id, string Name, string[] ArgumentFragments);
 
 /// <summary>Explicit usage numbers for a reply.</summary>
-public sealed record UsageReply(int PromptTokens, int CompletionTokens, int TotalTokens, int CachedTokens = 0, int ReasoningTokens = 0);
+public sealed record UsageReply(int PromptTokens, int CompletionTokens, int TotalTokens, int CachedTokens = 0, int ReasoningTokens = 0)
+{
+    /// <summary>prompt_tokens_details.cache_creation_input_tokens (and cache_creation.ephemeral_5m_input_tokens);
+    /// sent only when <see cref="CacheType"/> is "ephemeral".</summary>
+    public int CacheCreationTokens { get; init; }
+
+    /// <summary>prompt_tokens_details.cache_type: null = left out, "ephemeral" (explicit cache) or "implicit".</summary>
+    public string? CacheType { get; init; }
+}

@@ -91,6 +91,10 @@ public abstract record ServerBehavior
         return new ErrorBehavior(status, code, message, type, CopyHeaders(headers));
     }
 
+    /// <summary>The JSON answer the default handling would give this request (json_object or json_schema),
+    /// broken as <paramref name="fault"/> says; streamed or not as the request asked. PathFilter defaults to "/chat/completions".</summary>
+    public static ServerBehavior BadJson(JsonFault fault) => new BadJsonBehavior(fault) { PathFilter = ChatPath };
+
     /// <summary>The default handling. Useful as a placeholder: Enqueue(Default()), Enqueue(Status(503))
     /// makes the first matching request succeed and the second fail.</summary>
     public static ServerBehavior Default() => new DefaultBehavior();

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using QwenPS.TestServer.Http;
 using QwenPS.TestServer.Omni;
+using QwenPS.TestServer.TextGeneration;
 
 namespace QwenPS.TestServer.Chat;
 
@@ -64,7 +65,20 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, fileError);
         }
 
-        return RespondAsync(call, request, DefaultReply(request, fileIds), request.Stream, options: null, media, audio);
+        // Structured output, partial mode, cache markers, web search, math (TextGeneration/).
+        TextGenerationRequest? text = TextGenerationRequest.From(call.BodyElement);
+        if (text is not null && TextGenerationRules.Check(text) is string textError)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, textError);
+        }
+
+        ChatReply reply = TextGenerationReply.Shape(DefaultReply(request, fileIds), text);
+        if (text is { CacheMarkers.Count: > 0 })
+        {
+            reply = reply with { Usage = call.Server.ContextCache.Apply(text, ComputeUsage(request, reply)) };
+        }
+
+        return RespondAsync(call, request, reply, request.Stream, options: null, media, audio);
     }
 
     /// <summary>ServerBehavior.Reply: these texts, streamed or not as the request asked; no validation.</summary>
@@ -88,7 +102,8 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, toolError);
         }
 
-        ChatReply reply = options.Reply ?? DefaultReply(request, request is null ? [] : CheckFiles(call, request).FileIds);
+        ChatReply reply = options.Reply ?? TextGenerationReply.Shape(
+            DefaultReply(request, request is null ? [] : CheckFiles(call, request).FileIds), TextGenerationRequest.From(call.BodyElement));
         return RespondAsync(call, request, reply, stream: true, options);
     }
 

@@ -223,7 +223,20 @@ internal static class ChatJson
             .Prop("prompt_tokens", usage.PromptTokens)
             .Prop("completion_tokens", usage.CompletionTokens)
             .Prop("total_tokens", usage.TotalTokens)
-            .BeginObject("prompt_tokens_details").Prop("cached_tokens", usage.CachedTokens).EndObject()
+            .BeginObject("prompt_tokens_details").Prop("cached_tokens", usage.CachedTokens);
+        if (usage.CacheType == "ephemeral")
+        {
+            // Explicit cache (reference §10): the creation count, flat and nested.
+            json.Prop("cache_creation_input_tokens", usage.CacheCreationTokens)
+                .BeginObject("cache_creation").Prop("ephemeral_5m_input_tokens", usage.CacheCreationTokens).EndObject();
+        }
+
+        if (usage.CacheType is not null)
+        {
+            json.Prop("cache_type", usage.CacheType);
+        }
+
+        json.EndObject()
             .BeginObject("completion_tokens_details").Prop("reasoning_tokens", usage.ReasoningTokens).EndObject()
             .EndObject();
     }

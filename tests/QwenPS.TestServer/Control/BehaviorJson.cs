@@ -80,8 +80,9 @@ internal static class BehaviorJson
             "toolloop" => ServerBehavior.ToolLoop(
                 ParseToolCalls(spec.Element("toolCalls") ?? throw new BehaviorSpecException("'toolCalls' is required for kind 'toolLoop'.")),
                 spec.Chunks("reasoningChunks")),
+            "badjson" => ServerBehavior.BadJson(ParseEnum<JsonFault>(spec.RequiredString("fault"), "fault")),
             _ => throw new BehaviorSpecException(
-                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status, audio, toolLoop."),
+                "Unknown kind '" + kind + "'. Known: default, error, nativeError, body, delay, reset, stream, rawStream, rawBody, reply, status, audio, toolLoop, badJson."),
         };
 
         // "path"/"method" present (even as null) override the factory defaults.
@@ -263,10 +264,20 @@ internal static class BehaviorJson
         int prompt = spec.Int("promptTokens") ?? 0;
         int completion = spec.Int("completionTokens") ?? 0;
         var usage = new UsageReply(prompt, completion, spec.Int("totalTokens") ?? prompt + completion,
-            spec.Int("cachedTokens") ?? 0, spec.Int("reasoningTokens") ?? 0);
+            spec.Int("cachedTokens") ?? 0, spec.Int("reasoningTokens") ?? 0)
+        {
+            CacheCreationTokens = spec.Int("cacheCreationTokens") ?? 0,
+            CacheType = spec.String("cacheType"),
+        };
         spec.EnsureAllUsed();
         return usage;
     }
+
+    private static T ParseEnum<T>(string text, string name)
+        where T : struct, Enum
+        => Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value)
+            ? value
+            : throw new BehaviorSpecException("'" + name + "' must be one of: " + string.Join(", ", Enum.GetNames<T>()) + ".");
 
     /// <summary>Case-insensitive access to one JSON object, remembering which properties were used.</summary>
     internal sealed class Spec
