@@ -51,6 +51,15 @@ namespace QwenPS.Engine
             return System.Text.RegularExpressions.Regex.IsMatch(name, @"^qwen3-\d+(\.\d+)?b(-a\d+(\.\d+)?b)?$");
         }
 
+        /// <summary>Models that cannot answer without thinking (reference §2.5): QwQ, QVQ and the *-thinking variants.</summary>
+        public static bool AlwaysThinks(string model)
+        {
+            string name = model.Trim().ToLowerInvariant();
+            return name.StartsWith("qwq", StringComparison.Ordinal)
+                || name.StartsWith("qvq", StringComparison.Ordinal)
+                || name.Contains("thinking");
+        }
+
         /// <summary>Known models starting with <paramref name="prefix"/> (case-insensitive), in catalog order.</summary>
         public static IEnumerable<string> Complete(string? prefix)
         {
