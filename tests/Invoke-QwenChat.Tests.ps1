@@ -180,7 +180,7 @@ Describe 'Invoke-QwenChat' {
         It 'puts -AdditionalParameter fields at the top level of the body' {
             $extra = @{
                 enable_search  = $true
-                search_options = @{ forced_search = $true; search_strategy = 'standard' }
+                search_options = @{ forced_search = $true; search_strategy = 'max' }
                 n              = 1
             }
 
@@ -189,7 +189,7 @@ Describe 'Invoke-QwenChat' {
             $body = (Get-QwenTestLastChatRequest).bodyJson
             $body.enable_search | Should -Be $true
             $body.search_options.forced_search | Should -Be $true
-            $body.search_options.search_strategy | Should -BeExactly 'standard'
+            $body.search_options.search_strategy | Should -BeExactly 'max'
             $body.n | Should -Be 1
             $body.model | Should -BeExactly 'qwen-plus'
             $body.PSObject.Properties.Name | Should -Not -Contain 'parameters'
