@@ -78,7 +78,7 @@ Describe 'QwenPS module' {
             @{ Name = 'Connect-Qwen'; Expected = 'QwenPS.QwenConnectionInfo' }
             @{ Name = 'Disconnect-Qwen'; Expected = 'System.Void' }
             @{ Name = 'Get-QwenFile'; Expected = 'QwenPS.QwenFileInfo' }
-            @{ Name = 'Invoke-QwenChat'; Expected = 'QwenPS.QwenAudioChunk,QwenPS.QwenChatResponse,QwenPS.QwenContentChunk,QwenPS.QwenReasoningChunk,QwenPS.QwenToolCallChunk,QwenPS.QwenToolResult,QwenPS.QwenUsage' }
+            @{ Name = 'Invoke-QwenChat'; Expected = 'QwenPS.QwenAudioChunk,QwenPS.QwenChatResponse,QwenPS.QwenContentChunk,QwenPS.QwenReasoningChunk,QwenPS.QwenToolCallChunk,QwenPS.QwenToolResult,QwenPS.QwenUsage,System.Management.Automation.PSObject' }
             @{ Name = 'New-QwenTool'; Expected = 'QwenPS.QwenTool' }
             @{ Name = 'New-QwenMessage'; Expected = 'QwenPS.QwenChatResponse,QwenPS.QwenMessage' }
             @{ Name = 'Remove-QwenFile'; Expected = 'System.Void' }
