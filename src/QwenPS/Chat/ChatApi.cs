@@ -287,6 +287,8 @@ namespace QwenPS.Chat
                     PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
                     CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
                     CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
+                    CacheCreationTokens = usage.PromptTokensDetails?.CacheCreationInputTokens ?? usage.PromptTokensDetails?.CacheCreation?.Ephemeral5mInputTokens,
+                    CacheType = usage.PromptTokensDetails?.CacheType,
                 },
                 completion.Model,
                 completion.Id,

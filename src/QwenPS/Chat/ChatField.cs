@@ -55,6 +55,8 @@ namespace QwenPS.Chat
                     return Tools.ToolFieldWriter.NormalizeTools(value);
                 case ChatFieldKind.ToolChoice:
                     return Tools.ToolChoices.Normalize(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+                case ChatFieldKind.Object:
+                    return value;
                 default:
                     if (value is string one)
                     {
@@ -112,6 +114,10 @@ namespace QwenPS.Chat
                     return;
                 case ChatFieldKind.ToolChoice:
                     Tools.ToolFieldWriter.WriteChoice(writer, WireName, (string)value);
+                    return;
+                case ChatFieldKind.Object:
+                    writer.WritePropertyName(WireName);
+                    Transport.JsonValueWriter.Write(writer, value, WireName);
                     return;
                 default:
                     var items = (IReadOnlyList<string>)value;

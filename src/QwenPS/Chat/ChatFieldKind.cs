@@ -26,5 +26,8 @@ namespace QwenPS.Chat
 
         /// <summary><c>tool_choice</c>: "auto" or "none" as strings, a tool's name as {"type":"function","function":{"name"}}.</summary>
         ToolChoice,
+
+        /// <summary>A JSON object from plain values (dictionaries, lists, scalars, JsonElement), as JsonValueWriter writes them.</summary>
+        Object,
     }
 }

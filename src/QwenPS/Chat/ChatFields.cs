@@ -33,12 +33,18 @@ namespace QwenPS.Chat
         public static readonly ChatField ToolChoice = new ChatField("ToolChoice", "tool_choice", ChatFieldKind.ToolChoice);
         public static readonly ChatField ParallelToolCalls = new ChatField("ParallelToolCalls", "parallel_tool_calls", ChatFieldKind.Boolean);
 
+        /// <summary>Set by ChatOperation from -AsJson / -JsonSchema (there is no -ResponseFormat parameter).</summary>
+        public static readonly ChatField ResponseFormat = new ChatField("ResponseFormat", "response_format", ChatFieldKind.Object);
+        public static readonly ChatField EnableSearch = new ChatField("EnableSearch", "enable_search", ChatFieldKind.Boolean);
+        public static readonly ChatField SearchOption = new ChatField("SearchOption", "search_options", ChatFieldKind.Object);
+
         /// <summary>Every row, in the order the fields are written.</summary>
         public static readonly IReadOnlyList<ChatField> All = new[]
         {
             EnableThinking, ThinkingBudget, Temperature, TopP, TopK, MaxTokens, Seed, PresencePenalty, Stop,
             Modality, Audio,
             Tools, ToolChoice, ParallelToolCalls,
+            ResponseFormat, EnableSearch, SearchOption,
         };
     }
 }

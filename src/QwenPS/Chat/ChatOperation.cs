@@ -94,10 +94,27 @@ namespace QwenPS.Chat
         /// Decides whether <paramref name="request"/> streams: when asked (-Stream, -Live), when the model is
         /// stream-only, or when thinking is on (many models think only when streamed). Returns the request.
         /// </summary>
-        public static ChatRequest PrepareRequest(ChatRun run, ChatRequest request, Action<string> verbose)
+        public static ChatRequest PrepareRequest(ChatRun run, ChatRequest request, Action<string> verbose, Action<string>? warning = null)
         {
             string model = request.Model;
-            var thinking = (bool?)request[ChatFields.EnableThinking];
+
+            // Structured output, partial mode, cache markers and search: refuse what the service would, add what it needs.
+            (IReadOnlyList<QwenMessage> messages, bool? thinking) = TextGenerationRules.Apply(
+                run.JsonOutput, run.JsonSchema, run.Stream, (bool?)request[ChatFields.EnableThinking], request.Messages, model, verbose, warning ?? verbose);
+            if (!ReferenceEquals(messages, request.Messages))
+            {
+                request = request.WithMessages(messages);
+            }
+
+            request[ChatFields.EnableThinking] = thinking;
+            if (run.JsonOutput)
+            {
+                request[ChatFields.ResponseFormat] = StructuredOutput.ResponseFormat(run.JsonSchema);
+            }
+
+            request[ChatFields.EnableSearch] = TextGenerationRules.Search(
+                (bool?)request[ChatFields.EnableSearch], request[ChatFields.SearchOption] as IReadOnlyDictionary<string, object?>, model);
+
             bool stream = run.Stream || run.Live;
             if (!stream && ModelCatalog.IsStreamOnly(model))
             {
@@ -128,6 +145,48 @@ namespace QwenPS.Chat
         /// </summary>
         public static Task<QwenChatResponse> RunAsync(QwenClient client, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken) =>
             RunAsync(new ChatApi(client.Transport), request, run, output, cancellationToken);
+
+        /// <summary>
+        /// JSON output (<see cref="ChatRun.JsonOutput"/>): runs the call (shown with -Live as it arrives), checks the
+        /// answer and asks again up to -MaxRepair times (<see cref="JsonAnswerRun"/>). Writes no response: the cmdlet
+        /// writes the value as objects. After a failure, <see cref="ChatRun.PartialResponse"/> holds the last answer.
+        /// </summary>
+        public static async Task<(QwenChatResponse Response, System.Text.Json.JsonElement Value)> RunJsonAsync(
+            QwenClient client, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken)
+        {
+            var api = new ChatApi(client.Transport);
+            try
+            {
+                return await JsonAnswerRun.RunAsync(
+                    async attempt =>
+                    {
+                        LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive) : null;
+                        try
+                        {
+                            return await api.ChatAsync(attempt, live == null ? null : (Action<object>)live.OnRecord, cancellationToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            live?.Complete();
+                        }
+                    },
+                    request,
+                    run.JsonSchema,
+                    run.MaxRepair,
+                    output.WriteVerbose,
+                    response => run.PartialResponse = response).ConfigureAwait(false);
+            }
+            catch (QwenException error) when (error.PartialResponse != null)
+            {
+                run.PartialResponse = error.PartialResponse;
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                run.PartialResponse = api.LastPartialResponse ?? run.PartialResponse;
+                throw;
+            }
+        }
 
         /// <summary>The same over a given endpoint object (the tests keep theirs, to read its partial response).</summary>
         internal static async Task<QwenChatResponse> RunAsync(ChatApi api, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace QwenPS.Chat
     /// </summary>
     internal sealed class ChatRequest
     {
-        private readonly object?[] _values = new object?[ChatFields.All.Count];
+        private object?[] _values = new object?[ChatFields.All.Count];
 
         public ChatRequest(string model, IReadOnlyList<QwenMessage> messages)
         {
@@ -19,7 +19,16 @@ namespace QwenPS.Chat
 
         public string Model { get; }
 
-        public IReadOnlyList<QwenMessage> Messages { get; }
+        public IReadOnlyList<QwenMessage> Messages { get; private set; }
+
+        /// <summary>The same request (fields, stream, extras) with other messages: a structured-output repair, the json word.</summary>
+        public ChatRequest WithMessages(IReadOnlyList<QwenMessage> messages)
+        {
+            var copy = (ChatRequest)MemberwiseClone();
+            copy._values = (object?[])_values.Clone();
+            copy.Messages = messages;
+            return copy;
+        }
 
         public bool Stream { get; set; }
 

@@ -16,7 +16,17 @@ namespace QwenPS.Chat
         /// <summary>False for a round of the tool loop: only the loop's final response is written.</summary>
         public bool WriteResponse { get; set; } = true;
 
-        /// <summary>What arrived before a failure or a stop (marked incomplete); null when nothing did.</summary>
+        /// <summary>-AsJson / -JsonSchema / -AsObject: ask for JSON and hand the answer back as a value, not a response.</summary>
+        public bool JsonOutput { get; set; }
+
+        /// <summary>-JsonSchema, checked up front; null for JSON object mode.</summary>
+        public JsonSchemaSpec? JsonSchema { get; set; }
+
+        /// <summary>-MaxRepair: how many times an unusable JSON answer is asked for again.</summary>
+        public int MaxRepair { get; set; } = 1;
+
+        /// <summary>What arrived before a failure or a stop (marked incomplete), or the last, unusable JSON answer;
+        /// null when nothing did.</summary>
         public QwenChatResponse? PartialResponse { get; internal set; }
     }
 }

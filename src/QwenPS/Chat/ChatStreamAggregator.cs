@@ -124,6 +124,8 @@ namespace QwenPS.Chat
                     PromptVideoTokens = _chunk.ModalityTokens[3],
                     CompletionTextTokens = _chunk.ModalityTokens[4],
                     CompletionAudioTokens = _chunk.ModalityTokens[5],
+                    CacheCreationTokens = _chunk.CacheCreationTokens,
+                    CacheType = _chunk.CacheType,
                 };
                 emit?.Invoke(Usage);
             }

@@ -121,22 +121,6 @@ namespace QwenPS.Chat
             return DefaultName;
         }
 
-        /// <summary>Writes <c>{"name", "description"?, "schema", "strict"}</c>.</summary>
-        public void Write(Utf8JsonWriter writer)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", Name);
-            if (Description != null)
-            {
-                writer.WriteString("description", Description);
-            }
-
-            writer.WritePropertyName("schema");
-            Schema.WriteTo(writer);
-            writer.WriteBoolean("strict", Strict);
-            writer.WriteEndObject();
-        }
-
         private static QwenException Invalid(string message, string source) =>
             new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, message) { Target = source };
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
 
 namespace QwenPS.Chat
 {
@@ -54,23 +53,23 @@ namespace QwenPS.Chat
             return result;
         }
 
-        /// <summary>Writes <c>"response_format": {"type": "json_object"}</c>, or the json_schema form for <paramref name="schema"/>.</summary>
-        public static void WriteResponseFormat(Utf8JsonWriter writer, JsonSchemaSpec? schema)
+        /// <summary>The response_format value: <c>{"type":"json_object"}</c>, or the json_schema form for <paramref name="schema"/>.</summary>
+        public static IDictionary<string, object?> ResponseFormat(JsonSchemaSpec? schema)
         {
-            writer.WritePropertyName("response_format");
-            writer.WriteStartObject();
             if (schema == null)
             {
-                writer.WriteString("type", "json_object");
-            }
-            else
-            {
-                writer.WriteString("type", "json_schema");
-                writer.WritePropertyName("json_schema");
-                schema.Write(writer);
+                return new Dictionary<string, object?> { ["type"] = "json_object" };
             }
 
-            writer.WriteEndObject();
+            var spec = new Dictionary<string, object?> { ["name"] = schema.Name };
+            if (schema.Description != null)
+            {
+                spec["description"] = schema.Description;
+            }
+
+            spec["schema"] = schema.Schema;
+            spec["strict"] = schema.Strict;
+            return new Dictionary<string, object?> { ["type"] = "json_schema", ["json_schema"] = spec };
         }
     }
 }

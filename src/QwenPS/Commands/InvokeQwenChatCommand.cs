@@ -15,6 +15,7 @@ namespace QwenPS.Commands
     [OutputType(typeof(QwenReasoningChunk), typeof(QwenContentChunk), typeof(QwenUsage))]
     [OutputType(typeof(QwenAudioChunk))]
     [OutputType(typeof(QwenToolCallChunk), typeof(QwenToolResult))]
+    [OutputType(typeof(PSObject))]
     public sealed class InvokeQwenChatCommand : QwenServiceCmdlet
     {
         [Parameter(Position = 0)]
@@ -139,6 +140,37 @@ namespace QwenPS.Commands
         /// <summary>True when -Tool or any tool-loop parameter is given: the call goes through <see cref="ToolChat"/>.</summary>
         private bool UsesTools => Tool != null || System.Linq.Enumerable.Any(ToolLoopParameters, MyInvocation.BoundParameters.ContainsKey);
 
+        /// <summary>JSON object mode: response_format json_object; the answer is written as objects.</summary>
+        [Parameter]
+        public SwitchParameter AsJson { get; set; }
+
+        /// <summary>JSON schema mode: a hashtable, a JSON string or a path; the answer is checked against it.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? JsonSchema { get; set; }
+
+        /// <summary>Writes the answer as PowerShell objects (implied by -AsJson and -JsonSchema).</summary>
+        [Parameter]
+        public SwitchParameter AsObject { get; set; }
+
+        /// <summary>How many times an unusable JSON answer is asked for again.</summary>
+        [Parameter]
+        [ValidateRange(0, 5)]
+        public int MaxRepair { get; set; } = 1;
+
+        /// <summary>Continues the piped response, cut by the token limit, in partial mode.</summary>
+        [Parameter]
+        public SwitchParameter Continue { get; set; }
+
+        /// <summary>Lets the model search the web (enable_search).</summary>
+        [Parameter]
+        public SwitchParameter EnableSearch { get; set; }
+
+        /// <summary>search_options, e.g. @{ forced_search = $true; search_strategy = 'max' }; implies -EnableSearch.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? SearchOption { get; set; }
+
         private readonly List<object> _inputs = new List<object>();
 
         private bool _messageFromCommandLine;
@@ -170,18 +202,35 @@ namespace QwenPS.Commands
 
         protected override void EndProcessing()
         {
-            var run = new ChatRun { Stream = Stream.IsPresent, Live = Live.IsPresent };
+            var run = new ChatRun { Stream = Stream.IsPresent, Live = Live.IsPresent, JsonOutput = AsJson.IsPresent || AsObject.IsPresent || JsonSchema != null, MaxRepair = MaxRepair };
             if (UsesTools)
             {
+                if (run.JsonOutput)
+                {
+                    // The tool loop writes a QwenChatResponse; asking for objects as well would be two outputs at once.
+                    Guard(() => throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument,
+                        "-AsJson, -JsonSchema and -AsObject cannot be combined with -Tool: ask for JSON in a second call, after the tools have run."));
+                }
+
                 ToolChat.Run(this, run, Guard(BuildRequest));
                 return;
             }
 
-            ChatRequest request = Guard(() => ChatOperation.PrepareRequest(run, BuildRequest(), WriteVerbose));
+            ChatRequest request = Guard(() =>
+            {
+                run.JsonSchema = JsonSchema == null ? null : JsonSchemaArgument.Resolve(JsonSchema, this);
+                return ChatOperation.PrepareRequest(run, BuildRequest(), WriteVerbose, WriteWarning);
+            });
 
             // -WhatIf and -Confirm exist for the tools (ToolChat.cs); a plain chat spends money, so it asks too.
             if (!ShouldProcess(request.Model, "Send " + request.Messages.Count + " message(s) to the chat model"))
             {
+                return;
+            }
+
+            if (run.JsonOutput)
+            {
+                RunJson(request, run);
                 return;
             }
 
@@ -201,7 +250,7 @@ namespace QwenPS.Commands
         /// <summary>The messages, the model, and every bound parameter that is a body field (a row of <see cref="ChatFields"/>).</summary>
         private ChatRequest BuildRequest()
         {
-            IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(_inputs, Prompt);
+            IReadOnlyList<QwenMessage> messages = Continue.IsPresent ? ContinueRequest.Messages(_inputs, Prompt) : ChatOperation.BuildMessages(_inputs, Prompt);
             if (DropMedia.IsPresent)
             {
                 messages = MediaMessages.DropEarlierMedia(messages, WriteVerbose);
@@ -227,6 +276,22 @@ namespace QwenPS.Commands
             }
 
             return request;
+        }
+
+        /// <summary>JSON output: the answer as objects (an array answer as one object per item); the response in -ResponseVariable.</summary>
+        private void RunJson(ChatRequest request, ChatRun run)
+        {
+            try
+            {
+                (QwenChatResponse response, System.Text.Json.JsonElement value) = RunWithClient((client, output, token) => ChatOperation.RunJsonAsync(client, request, run, output, token));
+                SetResponseVariable(response);
+                WriteObject(JsonToPowerShell.Convert(value), enumerateCollection: true);
+            }
+            catch (System.Exception)
+            {
+                SetResponseVariable(run.PartialResponse);
+                throw;
+            }
         }
 
         internal void SetResponseVariable(QwenChatResponse? response)

@@ -25,6 +25,14 @@ namespace QwenPS.Commands
         [ValidateNotNullOrEmpty]
         public string? ToolCallId { get; set; }
 
+        /// <summary>Partial mode: the model continues this assistant message (it must be the last one sent).</summary>
+        [Parameter]
+        public SwitchParameter Partial { get; set; }
+
+        /// <summary>Marks the end of an explicit context-cache block.</summary>
+        [Parameter]
+        public SwitchParameter Cache { get; set; }
+
         /// <summary>Messages or chat responses to pass through ahead of the new message.</summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
@@ -54,7 +62,7 @@ namespace QwenPS.Commands
         protected override void BeginProcessing()
         {
             // Validate before any input flows, so a bad message stops the pipeline before anything is sent.
-            _message = Guard(() => MessageFactory.Create(Role, Content, ToolCallId));
+            _message = Guard(() => MessageFactory.Create(Role, Content, ToolCallId, Partial.IsPresent, Cache.IsPresent));
             if (Image != null || Audio != null || Video != null || VideoFrame != null)
             {
                 _message = Guard(() => MediaMessages.Create(Role, Content, ReadMedia()));

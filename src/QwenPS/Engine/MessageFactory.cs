@@ -3,8 +3,17 @@ namespace QwenPS.Engine
     /// <summary>New-QwenMessage's rules: content is required, and a tool message needs the id of the call it answers.</summary>
     internal static class MessageFactory
     {
-        public static QwenMessage Create(QwenRole role, string? content, string? toolCallId)
+        /// <summary>
+        /// <paramref name="partial"/>: partial mode (assistant only). <paramref name="cache"/>: the content becomes one
+        /// text part with the explicit cache marker (docs/dashscope-notes.md, "Context cache").
+        /// </summary>
+        public static QwenMessage Create(QwenRole role, string? content, string? toolCallId, bool partial = false, bool cache = false)
         {
+            if (partial && role != QwenRole.Assistant)
+            {
+                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-Partial applies only to assistant messages: the model continues the assistant's text.") { Target = role };
+            }
+
             if (content == null || content.Length == 0)
             {
                 throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "A message needs content.") { Target = role };
@@ -20,7 +29,8 @@ namespace QwenPS.Engine
                 throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-ToolCallId applies only to tool messages.") { Target = toolCallId };
             }
 
-            return new QwenMessage(role, content, toolCallId, null);
+            var message = new QwenMessage(role, content, toolCallId, null, partial);
+            return cache ? message.WithParts(new[] { QwenContentPart.FromText(content).WithCache() }) : message;
         }
 
         /// <summary>What a message-building cmdlet passes through unchanged: messages and chat responses.</summary>

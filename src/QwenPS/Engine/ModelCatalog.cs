@@ -51,7 +51,7 @@ namespace QwenPS.Engine
             return System.Text.RegularExpressions.Regex.IsMatch(name, @"^qwen3-\d+(\.\d+)?b(-a\d+(\.\d+)?b)?$");
         }
 
-        /// <summary>Models that cannot answer without thinking (reference §2.5): QwQ, QVQ and the *-thinking variants.</summary>
+        /// <summary>Models that cannot answer without thinking (docs/dashscope-notes.md, "Streamed-only and thinking models"): QwQ, QVQ and the *-thinking variants.</summary>
         public static bool AlwaysThinks(string model)
         {
             string name = model.Trim().ToLowerInvariant();

@@ -14,6 +14,9 @@ namespace QwenPS
         public const string UnsupportedFileType = "UnsupportedFileType";
         public const string FileReadFailed = "FileReadFailed";
         public const string ConfirmationUnavailable = "ConfirmationUnavailable";
+        public const string JsonModeWithThinking = "JsonModeWithThinking";
+        public const string PartialModeWithThinking = "PartialModeWithThinking";
+        public const string NothingToContinue = "NothingToContinue";
 
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";
@@ -40,6 +43,9 @@ namespace QwenPS
         public const string StreamInterrupted = "StreamInterrupted";
         public const string MalformedStream = "MalformedStream";
         public const string StreamError = "StreamError";
+
+        // Structured output: the answer stayed unusable after the repairs.
+        public const string JsonAnswerInvalid = "JsonAnswerInvalid";
 
         // Files API workflow.
         public const string FileProcessingFailed = "FileProcessingFailed";

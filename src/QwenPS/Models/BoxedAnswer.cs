@@ -1,6 +1,6 @@
 using System;
 
-namespace QwenPS.Chat
+namespace QwenPS
 {
     /// <summary>
     /// Finds the final answer of a math model: the inside of the last complete <c>\boxed{…}</c>

@@ -32,15 +32,31 @@ namespace QwenPS
             Created = created;
             ToolCalls = toolCalls;
             Incomplete = incomplete;
-            Message = new QwenMessage(QwenRole.Assistant, content, null, toolCalls);
+
+            // Partial mode: the answer continues the last, partial message; the history keeps one whole answer.
+            QwenMessage? prefix = sentMessages.Count > 0 && sentMessages[sentMessages.Count - 1].Partial ? sentMessages[sentMessages.Count - 1] : null;
+            FullContent = (prefix?.Content ?? string.Empty) + content;
+            BoxedAnswer = QwenPS.BoxedAnswer.Extract(FullContent);
+            Message = new QwenMessage(QwenRole.Assistant, FullContent, null, toolCalls);
             var history = new List<QwenMessage>(sentMessages.Count + 1);
             history.AddRange(sentMessages);
+            if (prefix != null)
+            {
+                history.RemoveAt(history.Count - 1);
+            }
+
             history.Add(Message);
             History = history.AsReadOnly();
         }
 
         /// <summary>The answer text.</summary>
         public string Content { get; }
+
+        /// <summary>In partial mode the prefix sent plus <see cref="Content"/> (the continuation); otherwise Content.</summary>
+        public string FullContent { get; }
+
+        /// <summary>The inside of the last complete <c>\boxed{…}</c> of <see cref="FullContent"/> (math models), or null.</summary>
+        public string? BoxedAnswer { get; }
 
         /// <summary>The reasoning ("deep thinking") text, or null when the model did not reason.</summary>
         public string? Reasoning { get; }
@@ -88,6 +104,6 @@ namespace QwenPS
             return copy;
         }
 
-        public override string ToString() => Content;
+        public override string ToString() => FullContent;
     }
 }

@@ -54,6 +54,9 @@ namespace QwenPS
         /// <summary>The same part, marked for the explicit context cache.</summary>
         internal QwenContentPart WithCache() => new QwenContentPart(Kind, Text, Url, Format, Frames, EphemeralCache);
 
+        /// <summary>The same part without a cache marker (a request keeps only the last four markers).</summary>
+        internal QwenContentPart WithoutCache() => new QwenContentPart(Kind, Text, Url, Format, Frames, null);
+
         public override string ToString() => Kind == QwenContentPartKind.Text ? Text ?? string.Empty
             : Kind == QwenContentPartKind.VideoFrames ? "video: " + Frames.Count + " frame(s)"
             : Kind.ToString().ToLowerInvariant() + ": " + Url;

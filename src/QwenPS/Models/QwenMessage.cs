@@ -40,6 +40,11 @@ namespace QwenPS
             Parts = parts.Count > 0 ? parts : throw new ArgumentException("A message of parts needs at least one part.", nameof(parts));
         }
 
+        /// <summary>The same message with other content parts (e.g. a cache marker added or dropped); role, tool call id,
+        /// tool calls and the partial flag are kept.</summary>
+        internal QwenMessage WithParts(IReadOnlyList<QwenContentPart> parts) =>
+            new QwenMessage(Role, parts, Partial) { ToolCallId = ToolCallId, ToolCalls = ToolCalls };
+
         public QwenRole Role { get; }
 
         /// <summary>The text: the whole content of a plain message, or the text parts of a multimodal one (null when it has none).</summary>
@@ -55,10 +60,10 @@ namespace QwenPS
         public bool Partial { get; }
 
         /// <summary>For a tool message: the id of the tool call it answers.</summary>
-        public string? ToolCallId { get; }
+        public string? ToolCallId { get; private set; }
 
         /// <summary>For an assistant message: the tools the model asked to call.</summary>
-        public IReadOnlyList<QwenToolCall> ToolCalls { get; }
+        public IReadOnlyList<QwenToolCall> ToolCalls { get; private set; }
 
         /// <summary>True for a <c>fileid://</c> system message (a document reference for qwen-long).</summary>
         public bool IsFileReference =>

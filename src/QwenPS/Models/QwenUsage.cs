@@ -38,6 +38,12 @@ namespace QwenPS
 
         public int? CompletionAudioTokens { get; internal set; }
 
+        /// <summary>Tokens written to the explicit context cache by this call (billed above the input price).</summary>
+        public int? CacheCreationTokens { get; internal set; }
+
+        /// <summary>"ephemeral" (explicit cache) or "implicit"; null when the service did not say.</summary>
+        public string? CacheType { get; internal set; }
+
         public override string ToString() => string.Format(
             CultureInfo.InvariantCulture, "prompt {0}, completion {1}, total {2}", PromptTokens, CompletionTokens, TotalTokens);
     }

@@ -226,7 +226,7 @@ internal static class ChatJson
             .BeginObject("prompt_tokens_details").Prop("cached_tokens", usage.CachedTokens);
         if (usage.CacheType == "ephemeral")
         {
-            // Explicit cache (reference §10): the creation count, flat and nested.
+            // Explicit cache (docs/dashscope-notes.md, "Context cache"): the creation count, flat and nested.
             json.Prop("cache_creation_input_tokens", usage.CacheCreationTokens)
                 .BeginObject("cache_creation").Prop("ephemeral_5m_input_tokens", usage.CacheCreationTokens).EndObject();
         }

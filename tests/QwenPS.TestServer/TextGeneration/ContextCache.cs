@@ -6,7 +6,7 @@ using System.Linq;
 namespace QwenPS.TestServer.TextGeneration;
 
 /// <summary>
-/// The explicit context cache (reference §10), one character per token: only the last four markers of a
+/// The explicit context cache (docs/dashscope-notes.md, "Context cache"), one character per token: only the last four markers of a
 /// request count; a marker's block is every text from the start of the messages to the marked part. A block
 /// already cached is a hit (cached_tokens = its length); the last marker's block, when it has at least
 /// <see cref="MinimumTokens"/> characters and is new, is created (cache_creation_input_tokens = the part
@@ -14,10 +14,10 @@ namespace QwenPS.TestServer.TextGeneration;
 /// </summary>
 public sealed class ContextCache
 {
-    /// <summary>The explicit cache's minimum block size (reference §10).</summary>
+    /// <summary>The explicit cache's minimum block size (docs/dashscope-notes.md, "Context cache").</summary>
     public const int MinimumTokens = 1024;
 
-    /// <summary>Only the last four markers of a request count (reference §10).</summary>
+    /// <summary>Only the last four markers of a request count (docs/dashscope-notes.md, "Context cache").</summary>
     public const int MaxMarkers = 4;
 
     private readonly ConcurrentDictionary<string, int> _blocks = new(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ using QwenPS.TestServer.Json;
 namespace QwenPS.TestServer.TextGeneration;
 
 /// <summary>
-/// The deterministic JSON answers of the structured-output modes (reference §2.3):
+/// The deterministic JSON answers of the structured-output modes (docs/dashscope-notes.md, "Structured output"):
 /// json_object → <c>{"answer":"Answer to: U"}</c>; json_schema → an instance built from the schema
 /// (every property in order; strings are the property name plus a 1-based position, integers the position,
 /// numbers the position + 0.5, booleans true, enums their first value, arrays two items).

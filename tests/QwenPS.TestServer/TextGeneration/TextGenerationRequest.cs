@@ -19,12 +19,12 @@ internal enum ResponseFormatKind
 }
 
 /// <summary>One explicit cache marker: the cache block is every text from the start of "messages" up to and
-/// including the marked part (reference §10).</summary>
+/// including the marked part (docs/dashscope-notes.md, "Context cache").</summary>
 internal sealed record CacheMarker(int MessageIndex, string? Type, string Block);
 
 /// <summary>
 /// The parts of a /chat/completions body that structured output, partial mode, the context cache, web search
-/// and the math models depend on (reference §2.2, §2.3, §2.8, §8.2, §10). Parsed from the raw body, beside
+/// and the math models depend on (docs/dashscope-notes.md: "Structured output", "Partial mode", "Context cache", "Web search", "Math models"). Parsed from the raw body, beside
 /// <see cref="Chat.ChatRequest"/>, so the shared request type stays small.
 /// </summary>
 internal sealed class TextGenerationRequest
@@ -66,7 +66,7 @@ internal sealed class TextGenerationRequest
 
     public List<CacheMarker> CacheMarkers { get; } = new();
 
-    /// <summary>True when a system or user message contains "json" in any case (reference §2.3).</summary>
+    /// <summary>True when a system or user message contains "json" in any case (docs/dashscope-notes.md, "Structured output").</summary>
     public bool MentionsJson { get; private set; }
 
     /// <summary>Characters of all message texts (the default prompt_tokens).</summary>
@@ -76,7 +76,7 @@ internal sealed class TextGenerationRequest
         || Model.StartsWith("qwen2.5-math", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Thinking is on for this request: always for thinking-only models, else enable_thinking, else the
-    /// model's default (Qwen3.5 and later, and the Qwen3 open-source hybrids, think unless told not to; §2.5).</summary>
+    /// model's default (Qwen3.5 and later, and the Qwen3 open-source hybrids, think unless told not to; docs/dashscope-notes.md, "Streamed-only and thinking models").</summary>
     public bool Thinks
     {
         get

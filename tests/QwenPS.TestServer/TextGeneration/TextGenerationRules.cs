@@ -7,19 +7,19 @@ namespace QwenPS.TestServer.TextGeneration;
 
 /// <summary>
 /// The 400s the service gives for structured output, partial mode, the explicit cache, web search and the
-/// math models. Messages marked [C] are the service's own words (reference §2.3, §9.2); the others are
+/// math models. Messages marked [C] are the service's own words (docs/dashscope-notes.md, "Structured output", "Errors"); the others are
 /// invented here (the real text is not documented) and only their meaning matters to the client.
 /// </summary>
 internal static class TextGenerationRules
 {
-    // [C] reference §2.3 / §9.2.
+    // [C] docs/dashscope-notes.md, "Structured output".
     public const string JsonWordMissing =
         "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
 
-    // [C] reference §2.3 / §9.2.
+    // [C] docs/dashscope-notes.md, "Structured output".
     public const string JsonWithThinking = "Json mode response is not supported when enable_thinking is true";
 
-    // [C] reference §2.3 / §9.2 (the service appends the type it received).
+    // [C] docs/dashscope-notes.md, "Structured output" (the service appends the type it received).
     public const string UnknownFormatPrefix =
         "Unknown format of response_format, response_format should be a dict, includes 'type' and an optional key 'json_schema'. The response_format type from user is ";
 
@@ -39,7 +39,7 @@ internal static class TextGenerationRules
 
     public const string AgentSearchOptions = "search_options: the agent strategies only allow enable_source.";
 
-    // After the service's "Range of … should be [1, N]" wording (reference §2.8 limits).
+    // After the service's "Range of … should be [1, N]" wording (docs/dashscope-notes.md, "Math models").
     public const string MathInputTooLong = "Range of input length should be [1, 3072]";
 
     public const string MathMaxTokens = "Range of max_tokens should be [1, 3072]";

@@ -1,4 +1,4 @@
-using QwenPS.Chat;
+using QwenPS;
 using Xunit;
 
 namespace QwenPS.Tests.Unit

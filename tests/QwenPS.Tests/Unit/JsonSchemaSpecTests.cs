@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using QwenPS.Chat;
+using QwenPS.Transport;
 using Xunit;
 
 namespace QwenPS.Tests.Unit
@@ -15,7 +16,7 @@ namespace QwenPS.Tests.Unit
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                spec.Write(writer);
+                JsonValueWriter.Write(writer, StructuredOutput.ResponseFormat(spec)["json_schema"], "json_schema");
             }
 
             return Encoding.UTF8.GetString(buffer.ToArray());

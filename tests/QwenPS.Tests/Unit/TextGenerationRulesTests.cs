@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using QwenPS.Chat;
+using QwenPS.Transport;
 using Xunit;
 
 namespace QwenPS.Tests.Unit
@@ -71,7 +72,8 @@ namespace QwenPS.Tests.Unit
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
-                StructuredOutput.WriteResponseFormat(writer, spec);
+                writer.WritePropertyName("response_format");
+                JsonValueWriter.Write(writer, StructuredOutput.ResponseFormat(spec), "response_format");
                 writer.WriteEndObject();
             }
 

@@ -30,6 +30,8 @@ namespace QwenPS.Chat.Wire
 
         /// <summary>Usage by modality: prompt text, image, audio, video; completion text, audio.</summary>
         public readonly int?[] ModalityTokens = new int?[6];
+        public int? CacheCreationTokens;
+        public string? CacheType;
         public readonly List<ToolCallFragment> ToolCalls = new List<ToolCallFragment>();
         public ServiceError? Error;
         public string? RequestId;
@@ -46,7 +48,8 @@ namespace QwenPS.Chat.Wire
             FinishReason = null;
             HasUsage = false;
             PromptTokens = CompletionTokens = TotalTokens = 0;
-            CachedTokens = ReasoningTokens = null;
+            CachedTokens = ReasoningTokens = CacheCreationTokens = null;
+            CacheType = null;
             System.Array.Clear(ModalityTokens, 0, ModalityTokens.Length);
             ToolCalls.Clear();
             Error = null;

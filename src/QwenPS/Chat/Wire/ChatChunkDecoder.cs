@@ -292,7 +292,7 @@ namespace QwenPS.Chat.Wire
                 else if (reader.ValueTextEquals("prompt_tokens_details"u8))
                 {
                     reader.Read();
-                    chunk.CachedTokens = ReadDetails(ref reader, "cached_tokens"u8, chunk.ModalityTokens, 0);
+                    chunk.CachedTokens = ReadDetails(ref reader, "cached_tokens"u8, chunk.ModalityTokens, 0, chunk);
                 }
                 else if (reader.ValueTextEquals("completion_tokens_details"u8))
                 {
@@ -306,12 +306,8 @@ namespace QwenPS.Chat.Wire
             }
         }
 
-        /// <summary>
-        /// A usage details object: returns <paramref name="name"/>'s value, and puts the modality counts
-        /// (text_tokens, image_tokens, audio_tokens, video_tokens) into <paramref name="modalities"/> from
-        /// <paramref name="first"/>: prompt details fill 0–3, completion details (text, audio) 4–5.
-        /// </summary>
-        private static int? ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, int?[] modalities, int first)
+        /// <summary>The integer <paramref name="name"/> of the object the reader is at (the rest skipped), or null.</summary>
+        private static int? ReadNestedInt(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -322,6 +318,75 @@ namespace QwenPS.Chat.Wire
             int? value = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (reader.ValueTextEquals(name))
+                {
+                    reader.Read();
+                    value = ReadInt(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return value;
+        }
+
+        /// <summary>
+        /// The context-cache fields of the prompt details (docs/dashscope-notes.md, "Context cache"):
+        /// cache_creation_input_tokens (else cache_creation.ephemeral_5m_input_tokens) and cache_type. Returns
+        /// false, having read nothing, for any other property.
+        /// </summary>
+        private static bool TryReadCacheField(ref Utf8JsonReader reader, ChatChunk chunk)
+        {
+            if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+            {
+                reader.Read();
+                chunk.CacheCreationTokens = ReadInt(ref reader) ?? chunk.CacheCreationTokens;
+                return true;
+            }
+
+            if (reader.ValueTextEquals("cache_creation"u8))
+            {
+                // Always read the nested object, even when the flat count came first, so the reader stays in step.
+                reader.Read();
+                int? nested = ReadNestedInt(ref reader, "ephemeral_5m_input_tokens"u8);
+                chunk.CacheCreationTokens ??= nested;
+                return true;
+            }
+
+            if (reader.ValueTextEquals("cache_type"u8))
+            {
+                reader.Read();
+                chunk.CacheType = ReadScalarAsString(ref reader);
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// A usage details object: returns <paramref name="name"/>'s value, and puts the modality counts
+        /// (text_tokens, image_tokens, audio_tokens, video_tokens) into <paramref name="modalities"/> from
+        /// <paramref name="first"/>: prompt details fill 0–3, completion details (text, audio) 4–5. With <paramref name="cache"/>,
+        /// the context-cache fields go there too (<see cref="TryReadCacheField"/>).
+        /// </summary>
+        private static int? ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, int?[] modalities, int first, ChatChunk? cache = null)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                return null;
+            }
+
+            int? value = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (cache != null && TryReadCacheField(ref reader, cache))
+                {
+                    continue;
+                }
+
                 int slot = reader.ValueTextEquals("text_tokens"u8) ? 0
                     : reader.ValueTextEquals("audio_tokens"u8) ? (first == 0 ? 2 : 1)
                     : first == 0 && reader.ValueTextEquals("image_tokens"u8) ? 1

@@ -11,5 +11,13 @@ namespace QwenPS.Chat.Wire
         public int? AudioTokens { get; set; }
 
         public int? VideoTokens { get; set; }
+
+        /// <summary>Tokens written to the explicit cache (docs/dashscope-notes.md, "Context cache").</summary>
+        public int? CacheCreationInputTokens { get; set; }
+
+        public WireCacheCreation? CacheCreation { get; set; }
+
+        /// <summary>"ephemeral" or "implicit".</summary>
+        public string? CacheType { get; set; }
     }
 }
