@@ -130,6 +130,18 @@ Describe 'Structured output' {
             $fromFile.name | Should -BeExactly 'name 1'
         }
 
+        It 'takes a schema read with ConvertFrom-Json, and shows the answer with -Live while writing objects' {
+            $schema = '{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}' | ConvertFrom-Json
+
+            $output = @(Invoke-QwenChat -Prompt 'Who?' -Model qwen-plus -JsonSchema $schema -Live -InformationVariable shown -BaseUri $script:BaseUri 6>$null)
+
+            (Get-QwenTestLastChatRequest).bodyJson.response_format.json_schema.schema.required | Should -Be @('name')
+            (Get-QwenTestLastChatRequest).bodyJson.stream | Should -Be $true
+            $output.Count | Should -Be 1
+            $output[0].name | Should -BeExactly 'name 1'
+            (-join @($shown | ForEach-Object { $_.MessageData.Message })) | Should -Match ([regex]::Escape('{"name":"name 1"}'))
+        }
+
         It 'refuses an unusable schema before any request' -TestCases @(
             @{ Schema = '{"type":"object","properties":{"when":{"type":"date"}}}'; Says = "*'type' must be one of*" }
             @{ Schema = '{"type":"string"}'; Says = '*must describe an object or an array*' }
@@ -364,7 +376,12 @@ Describe 'Math answers' {
         $r.BoxedAnswer | Should -BeExactly ('\frac{' + 'Solve $x^2 - 5x + 6 = 0$.'.Length + '}{2}')
     }
 
-    It 'has no boxed answer when the text has none' {
-        (Invoke-QwenChat -Prompt 'Hi' -Model qwen-plus -BaseUri $script:BaseUri).BoxedAnswer | Should -BeNullOrEmpty
+    It 'has no boxed answer when the text has none, and the list view shows the line only when there is one' {
+        $plain = Invoke-QwenChat -Prompt 'Hi' -Model qwen-plus -BaseUri $script:BaseUri
+        $math = Invoke-QwenChat -Prompt '1+1' -Model qwen-math-turbo -BaseUri $script:BaseUri
+
+        $plain.BoxedAnswer | Should -BeNullOrEmpty
+        ($plain | Format-List | Out-String) | Should -Not -Match 'BoxedAnswer'
+        ($math | Format-List | Out-String) | Should -Match ('BoxedAnswer\s*:\s*' + [regex]::Escape('\frac{3}{2}'))
     }
 }
