@@ -33,6 +33,12 @@ namespace QwenPS.Chat
                 return "The answer is not valid JSON: " + error.Message;
             }
 
+            if (HasEmptyName(value))
+            {
+                // ConvertFrom-Json refuses these too: a PowerShell object cannot have a property without a name.
+                return "The answer has a property whose name is empty, which a PowerShell object cannot hold.";
+            }
+
             if (spec == null)
             {
                 return null;
@@ -40,6 +46,35 @@ namespace QwenPS.Chat
 
             IReadOnlyList<string> problems = JsonSchemaValidator.Validate(value, spec.Schema);
             return problems.Count == 0 ? null : "The answer does not match the JSON schema: " + string.Join("; ", problems) + ".";
+        }
+
+        private static bool HasEmptyName(JsonElement value)
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (JsonProperty property in value.EnumerateObject())
+                    {
+                        if (property.Name.Length == 0 || HasEmptyName(property.Value))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                case JsonValueKind.Array:
+                    foreach (JsonElement item in value.EnumerateArray())
+                    {
+                        if (HasEmptyName(item))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
         }
 
         /// <summary>The user message of a repair request: the problem, then the instruction (which says "JSON",

@@ -22,6 +22,7 @@ namespace QwenPS.Tests.Unit
         [InlineData(@"{""n"":3}", "length", "cut off at the token limit (finish_reason length)")]
         [InlineData(@"{""n"":3,}", "stop", "The answer is not valid JSON: ")]
         [InlineData("", "stop", "The answer is not valid JSON: ")]
+        [InlineData(@"[{""ok"":{"""":1}}]", "stop", "a property whose name is empty")]
         [InlineData(@"{""n"":""3"",""x"":1}", "stop", "does not match the JSON schema: $.n: expected integer, got a string; $.x: property is not allowed by the schema.")]
         public void Cut_invalid_and_nonconforming_answers_say_what_is_wrong(string text, string finish, string says)
         {
