@@ -301,6 +301,18 @@ Describe 'Context cache' {
         $second.Usage.CacheCreationTokens | Should -Be 0
     }
 
+    It 'marks the last part of a message with an image' {
+        $null = New-QwenMessage -Role User -Content 'Describe it.' -Image 'https://example.com/a.png' -Cache |
+            Invoke-QwenChat -Model qwen-plus -BaseUri $script:BaseUri
+
+        $parts = @((Get-QwenTestLastChatRequest).bodyJson.messages[0].content)
+        $parts.Count | Should -Be 2
+        $parts[0].type | Should -BeExactly 'image_url'
+        $parts[0].PSObject.Properties.Name | Should -Not -Contain 'cache_control'
+        $parts[1].text | Should -BeExactly 'Describe it.'
+        $parts[1].cache_control.type | Should -BeExactly 'ephemeral'
+    }
+
     It 'reports the cache fields on the streamed usage record' {
         $records = @(New-QwenMessage -Role System -Content ('s' * 1030) -Cache | Invoke-QwenChat -Prompt 'Q' -Model qwen-plus -Stream -BaseUri $script:BaseUri)
 

@@ -66,6 +66,11 @@ namespace QwenPS.Commands
             if (Image != null || Audio != null || Video != null || VideoFrame != null)
             {
                 _message = Guard(() => MediaMessages.Create(Role, Content, ReadMedia()));
+                if (Cache.IsPresent)
+                {
+                    // The marker goes on the last part, so the whole message is in the cached block.
+                    _message = MessageFactory.WithCache(_message);
+                }
             }
         }
 

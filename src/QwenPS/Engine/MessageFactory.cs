@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace QwenPS.Engine
 {
     /// <summary>New-QwenMessage's rules: content is required, and a tool message needs the id of the call it answers.</summary>
@@ -30,7 +32,23 @@ namespace QwenPS.Engine
             }
 
             var message = new QwenMessage(role, content, toolCallId, null, partial);
-            return cache ? message.WithParts(new[] { QwenContentPart.FromText(content).WithCache() }) : message;
+            return cache ? WithCache(message) : message;
+        }
+
+        /// <summary>
+        /// The message with the explicit cache marker on its last content part; plain text becomes one text part
+        /// (docs/dashscope-notes.md, "Context cache").
+        /// </summary>
+        public static QwenMessage WithCache(QwenMessage message)
+        {
+            if (message.Parts.Count == 0)
+            {
+                return message.WithParts(new[] { QwenContentPart.FromText(message.Content ?? string.Empty).WithCache() });
+            }
+
+            var parts = new List<QwenContentPart>(message.Parts);
+            parts[parts.Count - 1] = parts[parts.Count - 1].WithCache();
+            return message.WithParts(parts);
         }
 
         /// <summary>What a message-building cmdlet passes through unchanged: messages and chat responses.</summary>
