@@ -81,6 +81,12 @@ Describe 'Structured output' {
             Get-ChatRequests | Should -BeNullOrEmpty
         }
 
+        It 'refuses JSON output together with -Tool before any request' {
+            { Invoke-QwenChat -Prompt 'json' -Model qwen-plus -AsJson -Tool (Get-Command Get-Date) -ToolInvocation Auto -BaseUri $script:BaseUri } |
+                Should -Throw -ErrorId 'InvalidArgument,*' -ExpectedMessage '*cannot be combined with -Tool*'
+            Get-ChatRequests | Should -BeNullOrEmpty
+        }
+
         It 'refuses -Stream, pointing to -Live' {
             { Invoke-QwenChat -Prompt 'json' -Model qwen-plus -AsJson -Stream -BaseUri $script:BaseUri } |
                 Should -Throw -ErrorId 'InvalidArgument,*' -ExpectedMessage '*-Live*'
