@@ -528,6 +528,180 @@ function Stop-QwenTestSession {
     $null = Set-QwenTestEnvironmentVariable -Name 'DASHSCOPE_COMPATIBLE_BASE_URL' -Value $Session.SavedBaseUrl
 }
 
+function Wait-QwenTestCondition {
+    <#
+    .SYNOPSIS
+        Polls -Condition every 50 ms until it returns $true or -TimeoutSec passes; returns whether it became true.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory)]
+        [scriptblock]$Condition,
+
+        [ValidateRange(1, 600)]
+        [int]$TimeoutSec = 30
+    )
+
+    $deadline = [System.DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([System.DateTime]::UtcNow -lt $deadline) {
+        if (& $Condition) {
+            return $true
+        }
+
+        Start-Sleep -Milliseconds 50
+    }
+
+    [bool](& $Condition)
+}
+
+function Invoke-QwenTestStop {
+    <#
+    .SYNOPSIS
+        Runs -Script in a new PowerShell instance (the QwenPS module imported), waits until -StopWhen is true,
+        then stops it as Ctrl+C does (PowerShell.Stop) and reports what happened.
+    .DESCRIPTION
+        -Script gets the test server's base URI as $args[0]. -StopWhen gets the output collection as $args[0]
+        (default: the server is handling a request). The result has State (the PSInvocationState after Stop),
+        Reason (the exception the invocation ended with), EndInvokeError (the exception EndInvoke threw, unwrapped),
+        Output, Errors, StopSeconds (how long Stop took), Reached (whether -StopWhen became true) and Variable
+        (the value of -VariableName in that runspace's global scope, after the stop).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Script,
+
+        [scriptblock]$StopWhen = { (Invoke-QwenTestControl -Endpoint 'stats').activeRequests -ge 1 },
+
+        [string]$VariableName,
+
+        [AllowNull()]
+        [psobject]$Server,
+
+        [ValidateRange(1, 600)]
+        [int]$TimeoutSec = 30
+    )
+
+    $target = Resolve-QwenTestServer -Server $Server
+    $manifest = Join-Path -Path $script:RepositoryRoot -ChildPath 'QwenPS.psd1'
+    $powershell = [powershell]::Create()
+    try {
+        # Imported first, on its own: a batch (AddStatement) would report the stop as an error record instead.
+        $null = $powershell.AddCommand('Import-Module').AddParameter('Name', $manifest).AddParameter('ErrorAction', 'Stop')
+        $null = $powershell.Invoke()
+        $powershell.Commands.Clear()
+        $null = $powershell.AddScript($Script).AddArgument($target.BaseUri)
+        $inputData = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $inputData.Complete()
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $handle = $powershell.BeginInvoke($inputData, $output)
+        $reached = Wait-QwenTestCondition -TimeoutSec $TimeoutSec -Condition { (& $StopWhen $output) -or $handle.IsCompleted }
+        $reached = $reached -and -not $handle.IsCompleted
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $powershell.Stop()
+        $watch.Stop()
+        $endError = $null
+        try {
+            $null = $powershell.EndInvoke($handle)
+        }
+        catch {
+            $endError = $_.Exception
+            while ($endError -is [System.Management.Automation.MethodInvocationException] -and $null -ne $endError.InnerException) {
+                $endError = $endError.InnerException
+            }
+        }
+
+        $variable = $null
+        if ($VariableName) {
+            $variable = $powershell.Runspace.SessionStateProxy.GetVariable($VariableName)
+        }
+
+        [pscustomobject]@{
+            State          = $powershell.InvocationStateInfo.State
+            Reason         = $powershell.InvocationStateInfo.Reason
+            EndInvokeError = $endError
+            Output         = @($output)
+            Errors         = @($powershell.Streams.Error)
+            StopSeconds    = $watch.Elapsed.TotalSeconds
+            Reached        = $reached
+            Variable       = $variable
+        }
+    }
+    finally {
+        $powershell.Dispose()
+    }
+}
+
+function Start-QwenTestTunnelCatcher {
+    <#
+    .SYNOPSIS
+        Listens on a free loopback port as a stand-in HTTPS proxy that never answers, to see where a cmdlet
+        would have gone: pass its Uri to -Proxy, then call Receive-QwenTestTunnelRequest.
+    .DESCRIPTION
+        An https request through a proxy starts with "CONNECT host:443 HTTP/1.1". The catcher accepts the
+        connection and reads that line; nothing leaves the machine. Give the cmdlet -IdleTimeoutSec 1 -MaxRetry 0
+        so it gives up waiting for the proxy's answer quickly.
+    #>
+    [CmdletBinding()]
+    param()
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    [pscustomobject]@{
+        Listener = $listener
+        Uri      = [uri]('http://127.0.0.1:{0}/' -f $listener.LocalEndpoint.Port)
+    }
+}
+
+function Receive-QwenTestTunnelRequest {
+    <#
+    .SYNOPSIS
+        The head of the first request the catcher received (request line and headers, CRLF-separated), or $null
+        when nothing connected within -TimeoutSec; then stops the catcher.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [psobject]$Catcher,
+
+        [ValidateRange(1, 60)]
+        [int]$TimeoutSec = 10
+    )
+
+    try {
+        $accept = $Catcher.Listener.AcceptTcpClientAsync()
+        if (-not $accept.Wait([System.TimeSpan]::FromSeconds($TimeoutSec))) {
+            return $null
+        }
+
+        $client = $accept.Result
+        try {
+            $stream = $client.GetStream()
+            $stream.ReadTimeout = $TimeoutSec * 1000
+            $buffer = [byte[]]::new(4096)
+            $text = ''
+            while ($text -notmatch "`r`n`r`n") {
+                $read = $stream.Read($buffer, 0, $buffer.Length)
+                if ($read -le 0) {
+                    break
+                }
+
+                $text += [System.Text.Encoding]::ASCII.GetString($buffer, 0, $read)
+            }
+
+            $text
+        }
+        finally {
+            $client.Dispose()
+        }
+    }
+    finally {
+        $Catcher.Listener.Stop()
+    }
+}
+
 Export-ModuleMember -Function @(
     'Get-QwenTestLastChatRequest'
     'Start-QwenTestSession'
@@ -541,4 +715,8 @@ Export-ModuleMember -Function @(
     'Get-QwenTestRequest'
     'Reset-QwenTestServer'
     'Set-QwenTestServerOption'
+    'Wait-QwenTestCondition'
+    'Invoke-QwenTestStop'
+    'Start-QwenTestTunnelCatcher'
+    'Receive-QwenTestTunnelRequest'
 )
