@@ -384,21 +384,32 @@ Describe 'New-QwenMessage parameters on the wire' {
         Reset-QwenTestServer
     }
 
-    It 'sends each -Role under its API name, -Content as given and -ToolCallId as tool_call_id' {
+    It 'sends each -Role under its API name and -Content as given' {
         $null = New-QwenMessage -Role System -Content 'sys' |
             New-QwenMessage -Role User -Content 'usr' |
             New-QwenMessage -Role Assistant -Content 'asst' |
-            New-QwenMessage -Role Tool -Content '{"ok":true}' -ToolCallId 'call_42' |
             New-QwenMessage -Role User -Content '  spaced  ' |
             Invoke-QwenChat -BaseUri $script:BaseUri
 
         $sent = @((Get-QwenTestLastChatRequest).bodyJson.messages)
-        (($sent | ForEach-Object { $_.role }) -join ',') | Should -BeExactly 'system,user,assistant,tool,user'
-        (($sent | ForEach-Object { $_.content }) -join '|') | Should -BeExactly 'sys|usr|asst|{"ok":true}|  spaced  '
-        $sent[3].tool_call_id | Should -BeExactly 'call_42'
-        foreach ($index in 0, 1, 2, 4) {
-            $sent[$index].PSObject.Properties.Name | Should -Not -Contain 'tool_call_id'
+        (($sent | ForEach-Object { $_.role }) -join ',') | Should -BeExactly 'system,user,assistant,user'
+        (($sent | ForEach-Object { $_.content }) -join '|') | Should -BeExactly 'sys|usr|asst|  spaced  '
+        foreach ($message in $sent) {
+            $message.PSObject.Properties.Name | Should -Not -Contain 'tool_call_id'
         }
+    }
+
+    It 'sends a tool message with -ToolCallId as tool_call_id, after the tool call it answers' {
+        Add-QwenTestBehavior @{ kind = 'reply'; reply = @{ toolCalls = @(@{ index = 0; id = 'call_42'; name = 'get_weather'; argumentFragments = @('{"city":"Hangzhou"}') }) } }
+        $call = Invoke-QwenChat -Prompt 'weather?' -BaseUri $script:BaseUri
+        Reset-QwenTestServer
+
+        $null = $call | New-QwenMessage -Role Tool -Content '{"ok":true}' -ToolCallId 'call_42' | Invoke-QwenChat -BaseUri $script:BaseUri
+
+        $sent = @((Get-QwenTestLastChatRequest).bodyJson.messages)
+        $sent[-1].role | Should -BeExactly 'tool'
+        $sent[-1].content | Should -BeExactly '{"ok":true}'
+        $sent[-1].tool_call_id | Should -BeExactly 'call_42'
     }
 
     It 'passes -InputObject given as a parameter through before its own message' {
