@@ -52,6 +52,11 @@ internal static class ApiRouter
             }
         }
 
+        if (path == Completions.CompletionsHandler.Path && method == "POST")
+        {
+            return Completions.CompletionsHandler.HandleAsync(call);
+        }
+
         return Responses.CompatErrorAsync(call, 404, "not_found", "Unknown endpoint: " + method + " " + path);
     }
 }
