@@ -14,9 +14,12 @@
     FormatsToProcess     = @('bin/QwenPS.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-QwenFileReference'
+        'Clear-QwenUsage'
         'Connect-Qwen'
         'Disconnect-Qwen'
         'Get-QwenFile'
+        'Get-QwenModel'
+        'Get-QwenUsage'
         'Invoke-QwenChat'
         'New-QwenMessage'
         'New-QwenTool'

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using QwenPS.Catalog;
 using QwenPS.Chat.Wire;
 using QwenPS.Errors;
 using QwenPS.Omni;
@@ -74,6 +75,7 @@ namespace QwenPS.Chat
                 {
                     byte[] json = await _transport.ReadBodyAsync(response, QwenTransport.MaxJsonBodyBytes, request.Model, cancellationToken).ConfigureAwait(false);
                     QwenChatResponse completed = ParseCompletion(json, request, requestId);
+                    UsagePricing.Price(completed.Usage, completed.Model ?? request.Model, _transport.Settings.Region);
                     if (request.Stream)
                     {
                         // Asked for a stream, got a whole answer: still hand out the records in order.
@@ -101,6 +103,7 @@ namespace QwenPS.Chat
             using (var reader = new SseReader(body))
             {
                 QwenException? failure = null;
+                aggregator.PriceUsage = usage => UsagePricing.Price(usage, aggregator.Model ?? request.Model, _transport.Settings.Region);
                 try
                 {
                     while (await reader.ReadEventAsync(cancellationToken).ConfigureAwait(false))

@@ -56,5 +56,8 @@ namespace QwenPS
         public const string VoiceNotAvailable = "VoiceNotAvailable";
         public const string AudioNotSupported = "AudioNotSupported";
         public const string AudioFileFailed = "AudioFileFailed";
+
+        // The model catalog (Get-QwenModel).
+        public const string ModelNotInCatalog = "ModelNotInCatalog";
     }
 }
