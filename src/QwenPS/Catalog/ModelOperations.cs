@@ -51,6 +51,9 @@ namespace QwenPS.Catalog
                 .ToList();
         }
 
+        /// <summary>The catalog name of <paramref name="model"/>: itself, or the model a dated snapshot belongs to (qwen-plus-2025-07-14 → qwen-plus); null when unknown.</summary>
+        public static string? CatalogName(ModelCatalogData catalog, string model) => catalog.Find(model)?.Name;
+
         /// <summary>Catalog model names starting with <paramref name="prefix"/> (case-insensitive, quotes ignored), in catalog order.</summary>
         public static IEnumerable<string> Complete(ModelCatalogData catalog, string? prefix)
         {

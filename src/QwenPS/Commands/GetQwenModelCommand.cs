@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using QwenPS.Catalog;
@@ -41,30 +42,33 @@ namespace QwenPS.Commands
 
         protected override void ProcessRecord()
         {
-            Func<string, bool>? name = WildcardFilter.For(Name);
-            Func<string, bool>? family = WildcardFilter.For(Family);
-            bool any = false;
-            foreach (QwenModelInfo model in Guard(() => ModelOperations.Find(ModelCatalogData.Current, name, family, Capability, Region, Thinking)))
+            ModelCatalogData catalog = ModelCatalogData.Current;
+            var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (QwenModelInfo model in Guard(() => ModelOperations.Find(catalog, WildcardFilter.For(Name), WildcardFilter.For(Family), Capability, Region, Thinking)))
             {
-                any = true;
+                written.Add(model.Name);
                 WriteObject(model);
             }
 
-            // A name without wildcards that matches nothing is an error, as with Get-Process -Name.
+            // A plain name matching nothing is an error, as with Get-Process -Name; a dated snapshot gets its model's record.
             foreach (string plain in (Name ?? Array.Empty<string>()).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
             {
-                if (ModelCatalogData.Current.Find(plain) == null)
+                string? known = ModelOperations.CatalogName(catalog, plain);
+                if (known == null)
                 {
                     WriteError(ToErrorRecord(new QwenException(
                         QwenErrorIds.ModelNotInCatalog,
                         QwenErrorCategory.ObjectNotFound,
                         "QwenPS's catalog has no model '" + plain + "'. Other names still work with -Model; Get-QwenModel lists the known ones.") { Target = plain }));
                 }
-            }
-
-            if (!any)
-            {
-                WriteVerbose("No catalog model passes these filters.");
+                else if (written.Add(known))
+                {
+                    WriteVerbose("'" + plain + "' is a dated snapshot of " + known + ": writing the catalog record of " + known + ".");
+                    foreach (QwenModelInfo model in Guard(() => ModelOperations.Find(catalog, n => string.Equals(n, known, StringComparison.OrdinalIgnoreCase), WildcardFilter.For(Family), Capability, Region, Thinking)))
+                    {
+                        WriteObject(model);
+                    }
+                }
             }
         }
     }

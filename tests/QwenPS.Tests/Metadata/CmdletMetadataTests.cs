@@ -16,6 +16,7 @@ namespace QwenPS.Tests.Metadata
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
+            "Clear-QwenUsage", "Get-QwenModel", "Get-QwenUsage",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -37,7 +38,7 @@ namespace QwenPS.Tests.Metadata
         [Fact]
         public void The_assembly_declares_exactly_the_expected_cmdlets()
         {
-            Assert.Equal(ExpectedCmdlets, Meta.Cmdlets.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), Meta.Cmdlets.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Fact]
@@ -107,7 +108,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
+                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
                 byValue);
         }
 
