@@ -59,5 +59,8 @@ namespace QwenPS
 
         // The model catalog (Get-QwenModel).
         public const string ModelNotInCatalog = "ModelNotInCatalog";
+
+        // Translation (Qwen-MT).
+        public const string UnsupportedLanguage = "UnsupportedLanguage";
     }
 }

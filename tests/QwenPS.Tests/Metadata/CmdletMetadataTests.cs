@@ -16,7 +16,7 @@ namespace QwenPS.Tests.Metadata
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
-            "Clear-QwenUsage", "Get-QwenModel", "Get-QwenUsage",
+            "Clear-QwenUsage", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenTranslation",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -108,7 +108,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
+                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
                 byValue);
         }
 
