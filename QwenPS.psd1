@@ -21,6 +21,7 @@
         'Get-QwenModel'
         'Get-QwenUsage'
         'Invoke-QwenChat'
+        'Invoke-QwenCodeCompletion'
         'Invoke-QwenTranslation'
         'New-QwenMessage'
         'New-QwenTool'

@@ -62,5 +62,8 @@ namespace QwenPS
 
         // Translation (Qwen-MT).
         public const string UnsupportedLanguage = "UnsupportedLanguage";
+
+        // Code completion (fill in the middle).
+        public const string RegionNotSupported = "RegionNotSupported";
     }
 }

@@ -16,7 +16,7 @@ namespace QwenPS.Tests.Metadata
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
-            "Clear-QwenUsage", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenTranslation",
+            "Clear-QwenUsage", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenTranslation", "Invoke-QwenCodeCompletion",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
