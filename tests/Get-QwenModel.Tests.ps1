@@ -134,6 +134,12 @@ Describe 'Get-QwenUsage and Clear-QwenUsage' {
         @(Get-QwenUsage).Count | Should -Be 0
     }
 
+    It 'counts JSON-output calls too' {
+        $null = Invoke-QwenChat -Prompt 'List three colours as json' -Model qwen-plus -AsJson -BaseUri $script:BaseUri
+
+        (Get-QwenUsage -Model qwen-plus).Calls | Should -Be 1
+    }
+
     It 'keeps each runspace''s sums apart' {
         $null = Invoke-QwenChat -Prompt 'a' -Model qwen-plus -BaseUri $script:BaseUri
         $manifest = Join-Path $PSScriptRoot '..' 'QwenPS.psd1'

@@ -167,7 +167,11 @@ namespace QwenPS.Chat
                         LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive) : null;
                         try
                         {
-                            return await api.ChatAsync(attempt, live == null ? null : (Action<object>)live.OnRecord, cancellationToken).ConfigureAwait(false);
+                            QwenChatResponse answer = await api.ChatAsync(attempt, live == null ? null : (Action<object>)live.OnRecord, cancellationToken).ConfigureAwait(false);
+
+                            // Every attempt, repairs included, is a call that used (and cost) tokens.
+                            UsageOperations.Record(client.Scope, answer.Model ?? attempt.Model, answer.Usage);
+                            return answer;
                         }
                         finally
                         {
