@@ -49,6 +49,16 @@ Describe 'Get-QwenModel' {
         $csv[1] | Should -BeExactly '"qwen3-max","Beijing CNY: 0-32K 2.5/10, 32K-128K 4/16, 128K-252K 7/28; Singapore USD: 0-32K 1.2/6, 32K-128K 2.4/12, 128K-252K 3/15","OffByDefault"'
     }
 
+    It 'exports its lists (regions, capabilities) as text to CSV and as arrays to JSON' {
+        $model = Get-QwenModel -Name qwen-long
+        $csv = $model | Select-Object Name, Regions, Capabilities | ConvertTo-Csv -NoTypeInformation
+        $json = $model | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+
+        $csv[1] | Should -BeExactly '"qwen-long","Beijing","Chat, Documents, Json, Batch"'
+        @($json.Capabilities) | Should -Be @('Chat', 'Documents', 'Json', 'Batch')
+        $model.Capabilities -contains 'Documents' | Should -BeTrue
+    }
+
     It 'gives a dated snapshot the record of its model' {
         (Get-QwenModel -Name qwen-plus-2025-07-14).Name | Should -BeExactly 'qwen-plus'
     }
