@@ -25,6 +25,9 @@ namespace QwenPS.Chat
         private const int DebugBodyChars = 4000;
         private const string NotACompletion = "The service returned JSON that is not a chat completion";
 
+        /// <summary>-MaxResponseSize's default (see <see cref="ChatRun.DefaultMaxResponseChars"/>).</summary>
+        internal const int DefaultMaxResponseChars = ChatRun.DefaultMaxResponseChars;
+
         private readonly QwenTransport _transport;
 
         public ChatApi(QwenTransport transport)
@@ -41,7 +44,11 @@ namespace QwenPS.Chat
         /// that breaks throws a <see cref="QwenException"/> whose <see cref="QwenException.PartialResponse"/>
         /// holds what arrived; a stop (cancellation) leaves it in <see cref="LastPartialResponse"/>.
         /// </summary>
-        public async Task<QwenChatResponse> ChatAsync(ChatRequest request, Action<object>? onRecord, CancellationToken cancellationToken)
+        public Task<QwenChatResponse> ChatAsync(ChatRequest request, Action<object>? onRecord, CancellationToken cancellationToken) =>
+            ChatAsync(request, onRecord, DefaultMaxResponseChars, cancellationToken);
+
+        /// <summary>The same, keeping at most <paramref name="maxResponseChars"/> characters of a streamed answer (-MaxResponseSize).</summary>
+        public async Task<QwenChatResponse> ChatAsync(ChatRequest request, Action<object>? onRecord, int maxResponseChars, CancellationToken cancellationToken)
         {
             byte[] body = ChatRequestWriter.Write(request);
             Uri uri = _transport.Endpoint("/chat/completions");
@@ -90,15 +97,15 @@ namespace QwenPS.Chat
                     throw await _transport.UnexpectedBodyAsync(response, request.Model, "content type '" + mediaType + "'", cancellationToken).ConfigureAwait(false);
                 }
 
-                return await ReadStreamAsync(response, request, requestId, onRecord, cancellationToken).ConfigureAwait(false);
+                return await ReadStreamAsync(response, request, requestId, onRecord, maxResponseChars, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private async Task<QwenChatResponse> ReadStreamAsync(HttpResponseMessage response, ChatRequest request, string? requestId, Action<object>? onRecord, CancellationToken cancellationToken)
+        private async Task<QwenChatResponse> ReadStreamAsync(HttpResponseMessage response, ChatRequest request, string? requestId, Action<object>? onRecord, int maxResponseChars, CancellationToken cancellationToken)
         {
             AudioAnswerFile? audio = request.AudioPath == null ? null : OpenAudio(request.AudioPath, request.Model);
             using (audio)
-            using (var aggregator = new ChatStreamAggregator(audio))
+            using (var aggregator = new ChatStreamAggregator(audio) { MaxChars = maxResponseChars })
             using (Stream body = await _transport.OpenBodyAsync(response, cancellationToken).ConfigureAwait(false))
             using (var reader = new SseReader(body))
             {
@@ -128,12 +135,21 @@ namespace QwenPS.Chat
                     failure = new QwenException(
                         QwenErrorIds.MalformedStream,
                         QwenErrorCategory.ProtocolError,
-                        "The stream carried invalid JSON after " + aggregator.ChunkCount + " chunk(s): " + ex.Message,
-                        ex);
+                        _transport.Redact("The stream carried invalid JSON after " + aggregator.ChunkCount + " chunk(s): " + ex.Message),
+                        _transport.Safe(ex));
                 }
                 catch (SseFormatException ex)
                 {
-                    failure = new QwenException(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError, ex.Message, ex);
+                    failure = new QwenException(QwenErrorIds.MalformedStream, QwenErrorCategory.ProtocolError, _transport.Redact(ex.Message), _transport.Safe(ex));
+                }
+                catch (ResponseTooLargeException ex)
+                {
+                    failure = new QwenException(
+                        QwenErrorIds.ResponseTooLarge,
+                        QwenErrorCategory.LimitsExceeded,
+                        "The answer passed " + ex.MaxChars.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " characters (-MaxResponseSize) after " + aggregator.ChunkCount +
+                        " chunk(s); QwenPS stopped reading. What arrived within the limit is kept (the partial response); raise -MaxResponseSize for a longer answer.",
+                        _transport.Safe(ex));
                 }
                 catch (FormatException ex) when (audio != null)
                 {
@@ -150,7 +166,7 @@ namespace QwenPS.Chat
                         id == QwenErrorIds.HttpError ? QwenErrorIds.StreamError : id,
                         id == QwenErrorIds.HttpError ? QwenErrorCategory.InvalidResult : category,
                         _transport.Redact("The service reported an error mid-stream" + (ex.Error.Code != null ? " (" + ex.Error.Code + ")" : string.Empty) + ": " + (ex.Error.Message ?? "no message") + "."),
-                        ex)
+                        _transport.Safe(ex))
                     {
                         ServiceCode = _transport.RedactOrNull(ex.Error.Code),
                         ServiceType = _transport.RedactOrNull(ex.Error.Type),

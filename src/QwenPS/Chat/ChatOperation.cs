@@ -62,7 +62,7 @@ namespace QwenPS.Chat
         }
 
         /// <summary><see cref="ResolveModel(string?, IEnumerable{object}, ConnectionDefaults?)"/> with the defaults of the runspace <paramref name="scope"/>.</summary>
-        public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, object scope) =>
+        public static string ResolveModel(string? model, IEnumerable<object> pipelineItems, object? scope) =>
             ResolveModel(model, pipelineItems, ConnectionOperations.Defaults(scope));
 
         /// <summary>-Model, else the model of a piped conversation, else Connect-Qwen's default, else qwen-plus.</summary>
@@ -199,7 +199,7 @@ namespace QwenPS.Chat
         /// <summary>The same over a given endpoint object (the tests keep theirs, to read its partial response).</summary>
         internal static async Task<QwenChatResponse> RunAsync(ChatApi api, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken)
         {
-            LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive) : null;
+            LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive, run.LiveWholeLines) : null;
             Action<object>? onRecord = null;
             if (run.Stream || live != null)
             {
@@ -216,7 +216,7 @@ namespace QwenPS.Chat
 
             try
             {
-                QwenChatResponse response = await api.ChatAsync(request, onRecord, cancellationToken).ConfigureAwait(false);
+                QwenChatResponse response = await api.ChatAsync(request, onRecord, run.MaxResponseChars, cancellationToken).ConfigureAwait(false);
                 live?.Complete();
                 if (!run.Stream && run.WriteResponse)
                 {

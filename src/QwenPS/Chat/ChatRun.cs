@@ -13,6 +13,21 @@ namespace QwenPS.Chat
         /// <summary>-Live: show the text on the console as it arrives.</summary>
         public bool Live { get; set; }
 
+        /// <summary>-Live writes whole lines (a host that cannot show fragments in place: logs, transcripts, runbooks).</summary>
+        public bool LiveWholeLines { get; set; }
+
+        /// <summary>
+        /// -MaxResponseSize: the most characters of answer (reasoning, content and tool arguments together) kept; a
+        /// stream that would pass it ends with ResponseTooLarge. Not a body field: QwenPS's own limit.
+        /// </summary>
+        public int MaxResponseChars { get; set; } = DefaultMaxResponseChars;
+
+        /// <summary>
+        /// -MaxResponseSize's default: 16 Mi characters (32 MB of text in memory). Far above any real answer (the
+        /// largest output limits are tens of thousands of tokens), far below what would exhaust memory.
+        /// </summary>
+        internal const int DefaultMaxResponseChars = 16 * 1024 * 1024;
+
         /// <summary>False for a round of the tool loop: only the loop's final response is written.</summary>
         public bool WriteResponse { get; set; } = true;
 

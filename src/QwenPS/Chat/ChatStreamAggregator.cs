@@ -53,6 +53,25 @@ namespace QwenPS.Chat
         public int TextLength => _content.Length + (_reasoning?.Length ?? 0);
 
         /// <summary>
+        /// The most characters (reasoning, content and tool-call arguments together) the answer may hold. A chunk
+        /// that would pass it is not taken: <see cref="Process"/> throws <see cref="ResponseTooLargeException"/>
+        /// and the response built afterwards holds exactly what arrived within the cap.
+        /// </summary>
+        public int MaxChars
+        {
+            get => _maxChars;
+            set
+            {
+                _maxChars = value;
+                _content.Limit = value;
+            }
+        }
+
+        private int _maxChars = int.MaxValue;
+
+        private long _toolArgumentChars;
+
+        /// <summary>
         /// Processes one event. Returns false at <c>[DONE]</c>. Throws JsonException for invalid JSON and
         /// <see cref="StreamErrorException"/> when the chunk carries an <c>error</c> object.
         /// </summary>
@@ -79,9 +98,22 @@ namespace QwenPS.Chat
                 _headerRead = Id != null || Model != null;
             }
 
+            long incoming = (_chunk.Reasoning?.Length ?? 0) + (_chunk.Content?.Length ?? 0);
+            foreach (ToolCallFragment fragment in _chunk.ToolCalls)
+            {
+                incoming += fragment.Arguments?.Length ?? 0;
+            }
+
+            if (TextLength + _toolArgumentChars + incoming > MaxChars)
+            {
+                throw new ResponseTooLargeException(MaxChars);
+            }
+
+            _toolArgumentChars += incoming - (_chunk.Reasoning?.Length ?? 0) - (_chunk.Content?.Length ?? 0);
+
             if (_chunk.Reasoning != null)
             {
-                (_reasoning ??= new PooledText()).Append(_chunk.Reasoning);
+                (_reasoning ??= new PooledText { Limit = _maxChars }).Append(_chunk.Reasoning);
                 emit?.Invoke(new QwenReasoningChunk(_chunk.Reasoning));
             }
 

@@ -19,7 +19,7 @@ namespace QwenPS.Commands
             _cmdlet = cmdlet;
         }
 
-        public void WriteObject(object item) => _cmdlet.WriteObject(item);
+        public void WriteObject(object item) => _cmdlet.WriteObject(_cmdlet is QwenCmdlet ours ? ours.ForOutput(item) : item);
 
         public void WriteVerbose(string message) => _cmdlet.WriteVerbose(message);
 

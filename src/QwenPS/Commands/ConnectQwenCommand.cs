@@ -34,7 +34,7 @@ namespace QwenPS.Commands
         protected override void EndProcessing()
         {
             QwenRegion? region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null;
-            WriteObject(Guard(() => ConnectionOperations.Connect(RunspaceScope, ApiKey, region, BaseUri, Model, Environment, WriteWarning, WriteVerbose)));
+            WriteObject(Guard(() => ConnectionOperations.Connect(CreateRunspaceScope(), ApiKey, region, BaseUri, Model, Environment, WriteWarning, WriteVerbose)));
         }
     }
 }

@@ -1,8 +1,10 @@
+using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using QwenPS.Chat;
 using QwenPS.Omni;
+using QwenPS.Engine;
 
 namespace QwenPS.Commands
 {
@@ -22,14 +24,22 @@ namespace QwenPS.Commands
         [ValidateNotNullOrEmpty]
         public string? Prompt { get; set; }
 
-        [Parameter(ValueFromPipeline = true)]
+        [Parameter]
         [ValidateNotNull]
         public QwenMessage[]? Message { get; set; }
 
         /// <summary>A previous response whose conversation this call continues.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        [Parameter]
         [ValidateNotNull]
         public QwenChatResponse? Conversation { get; set; }
+
+        /// <summary>
+        /// What the pipeline brings: QwenMessage and QwenChatResponse objects (also reloaded with Import-Clixml or
+        /// ConvertFrom-Json), and strings as user messages. $null adds nothing; anything else refuses the call.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        [AllowNull]
+        public object? InputObject { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -82,6 +92,11 @@ namespace QwenPS.Commands
         [Parameter]
         [ValidateNotNull]
         public Hashtable? AdditionalParameter { get; set; }
+
+        /// <summary>The most characters of answer to keep (reasoning and tool arguments included); past it the call ends with ResponseTooLarge.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxResponseSize { get; set; } = ChatRun.DefaultMaxResponseChars;
 
         /// <summary>The name of a variable to receive the aggregated response (useful with -Stream).</summary>
         [Parameter]
@@ -173,36 +188,62 @@ namespace QwenPS.Commands
 
         private readonly List<object> _inputs = new List<object>();
 
-        private bool _messageFromCommandLine;
-        private bool _conversationFromCommandLine;
+        private bool _inputFromCommandLine;
+        private string? _restoredModel;
 
         protected override void BeginProcessing()
         {
-            // Parameters bound before the first record came from the command line: take them once, here,
-            // not again for every piped record. A conversation given this way comes before piped messages.
-            _conversationFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Conversation));
-            _messageFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Message));
-            AddInputs(_messageFromCommandLine, _conversationFromCommandLine);
-        }
-
-        protected override void ProcessRecord() => AddInputs(!_messageFromCommandLine, !_conversationFromCommandLine);
-
-        private void AddInputs(bool messages, bool conversation)
-        {
-            if (conversation && Conversation != null)
+            // Parameters bound before the first record came from the command line: take them once, here.
+            // A conversation given this way comes before the messages, and both before piped input.
+            if (Conversation != null)
             {
                 _inputs.Add(Conversation);
             }
 
-            if (messages && Message != null)
+            if (Message != null)
             {
                 _inputs.AddRange(Message);
+            }
+
+            _inputFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            if (_inputFromCommandLine)
+            {
+                AddInput();
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (!_inputFromCommandLine)
+            {
+                AddInput();
+            }
+        }
+
+        private void AddInput()
+        {
+            try
+            {
+                _restoredModel = PipelineInput.Add(InputObject, _inputs) ?? _restoredModel;
+            }
+            catch (QwenException error)
+            {
+                // Terminating: EndProcessing never runs, so no request goes out without this input.
+                ThrowQwenError(error);
             }
         }
 
         protected override void EndProcessing()
         {
-            var run = new ChatRun { Stream = Stream.IsPresent, Live = Live.IsPresent, JsonOutput = AsJson.IsPresent || AsObject.IsPresent || JsonSchema != null, MaxRepair = MaxRepair };
+            var run = new ChatRun
+            {
+                Stream = Stream.IsPresent,
+                Live = Live.IsPresent,
+                LiveWholeLines = Live.IsPresent && !HostShowsFragments(),
+                MaxResponseChars = MaxResponseSize,
+                JsonOutput = AsJson.IsPresent || AsObject.IsPresent || JsonSchema != null,
+                MaxRepair = MaxRepair,
+            };
             if (UsesTools)
             {
                 if (run.JsonOutput)
@@ -234,16 +275,70 @@ namespace QwenPS.Commands
                 return;
             }
 
+            QwenClientFactory factory = ResolveClient();
             try
             {
-                QwenChatResponse response = RunWithClient((client, output, token) => ChatOperation.RunAsync(client, request, run, output, token));
+                QwenChatResponse response = RunEngine((output, token) => ChatOperation.RunAsync(factory.CreateClient(output), request, run, output, token));
                 SetResponseVariable(response);
+            }
+            catch (QwenException error) when (error.PartialResponse != null)
+            {
+                // A cut (or capped) stream: what arrived is already in the pipeline, so the error does not end the
+                // statement, and `$r = Invoke-QwenChat ...` keeps the partial response (-ErrorAction Stop still stops).
+                SetResponseVariable(error.PartialResponse);
+                WriteError(ToErrorRecord(error));
+            }
+            catch (QwenException error)
+            {
+                SetResponseVariable(run.PartialResponse);
+                ThrowQwenError(error);
             }
             catch (System.Exception)
             {
-                // What arrived before the failure or the stop (marked incomplete), or $null when nothing did.
+                // What arrived before the stop (marked incomplete), or $null when nothing did.
                 SetResponseVariable(run.PartialResponse);
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// With -Live and without -Stream, the response carries the extra type name QwenPS.QwenChatResponse#Live, whose
+        /// console view leaves out the answer just shown live (it was printed twice); the object is the same.
+        /// </summary>
+        internal override object ForOutput(object item)
+        {
+            if (Live.IsPresent && !Stream.IsPresent && item is QwenChatResponse)
+            {
+                PSObject wrapped = PSObject.AsPSObject(item);
+                wrapped.TypeNames.Insert(0, LiveTypeName);
+                return wrapped;
+            }
+
+            return item;
+        }
+
+        internal const string LiveTypeName = "QwenPS.QwenChatResponse#Live";
+
+        /// <summary>
+        /// True for an interactive console (pwsh, powershell.exe, the VS Code terminal) whose output is not redirected:
+        /// it shows -Live fragments in place. Elsewhere (runbooks, jobs, remoting, hosted runspaces, redirected
+        /// output) each information record is kept as a line, so -Live writes whole lines.
+        /// </summary>
+        private bool HostShowsFragments()
+        {
+            string? name = Host?.Name;
+            if (name != "ConsoleHost" && name != "Visual Studio Code Host")
+            {
+                return false;
+            }
+
+            try
+            {
+                return Host!.UI?.RawUI != null && !Console.IsOutputRedirected;
+            }
+            catch (Exception)
+            {
+                return false;
             }
         }
 
@@ -256,7 +351,9 @@ namespace QwenPS.Commands
                 messages = MediaMessages.DropEarlierMedia(messages, WriteVerbose);
             }
 
-            string model = ChatOperation.ResolveModel(Model, _inputs, RunspaceScope);
+            // A response reloaded from CLIXML or JSON names its model too; a live piped response wins over it.
+            bool livePiped = _inputs.Exists(i => i is QwenChatResponse);
+            string model = ChatOperation.ResolveModel(Model ?? (livePiped ? null : _restoredModel), _inputs, RunspaceScope);
             var request = new ChatRequest(model, messages)
             {
                 AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),

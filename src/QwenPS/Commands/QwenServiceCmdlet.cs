@@ -37,14 +37,20 @@ namespace QwenPS.Commands
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+        /// <summary>
+        /// The longest timeout in seconds (24.8 days): .NET timers take at most int.MaxValue milliseconds on .NET
+        /// Framework (Windows PowerShell 5.1), so a longer one would fail as a raw ArgumentOutOfRangeException.
+        /// </summary>
+        internal const int MaxTimeoutSeconds = int.MaxValue / 1000;
+
         /// <summary>The whole command's time budget in seconds, retries included; 0 for none.</summary>
         [Parameter]
-        [ValidateRange(0, int.MaxValue)]
+        [ValidateRange(0, MaxTimeoutSeconds)]
         public int TimeoutSec { get; set; }
 
         /// <summary>The longest silence, in seconds, while waiting for the response or between stream chunks.</summary>
         [Parameter]
-        [ValidateRange(1, int.MaxValue)]
+        [ValidateRange(1, MaxTimeoutSeconds)]
         public int IdleTimeoutSec { get; set; } = new QwenClientOptions().IdleTimeoutSec;
 
         [Parameter]

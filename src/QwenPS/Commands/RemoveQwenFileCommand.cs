@@ -14,7 +14,12 @@ namespace QwenPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] FileId { get; set; } = Array.Empty<string>();
 
+        /// <summary>The file's name, shown by -WhatIf and -Confirm; bound from a piped QwenFileInfo (Get-QwenFile).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? FileName { get; set; }
+
+        // Only a single id can be paired with the name (a QwenFileInfo binds both; several ids may come with none).
         protected override void ProcessRecord() =>
-            ForEachItem(FileId, id => ShouldProcess(id, "Delete DashScope file"), FileOperations.DeleteAsync);
+            ForEachItem(FileId, id => ShouldProcess(FileId.Length == 1 && !string.IsNullOrEmpty(FileName) ? id + " (" + FileName + ")" : id, "Delete DashScope file"), FileOperations.DeleteAsync);
     }
 }

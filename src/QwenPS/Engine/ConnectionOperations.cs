@@ -7,7 +7,7 @@ namespace QwenPS.Engine
 {
     /// <summary>
     /// Connect-Qwen's and Disconnect-Qwen's behaviour over the per-runspace defaults (<see cref="ConnectionStore"/>,
-    /// keyed by <c>scope</c>: the runspace). Neither sends a request.
+    /// keyed by <c>scope</c>: the runspace's <c>$QwenPSConnectionScope</c>, see Commands/ConnectionScope). Neither sends a request.
     /// </summary>
     internal static class ConnectionOperations
     {
@@ -22,6 +22,12 @@ namespace QwenPS.Engine
             Action<string> warning,
             Action<string> verbose)
         {
+            if (apiKey != null)
+            {
+                // The same checks a call makes (empty, line breaks, invisible characters), now rather than at the first call.
+                ApiKey.Resolve(apiKey, null, _ => null);
+            }
+
             Uri? validated = baseUri != null ? QwenEndpoints.Validate(baseUri) : null;
             Uri effective = QwenEndpoints.Resolve(validated, region, null, environment);
 
@@ -40,7 +46,7 @@ namespace QwenPS.Engine
         }
 
         /// <summary>Forgets this runspace's defaults (the key is disposed); false when there were none.</summary>
-        public static bool Disconnect(object scope) => ConnectionStore.Clear(scope);
+        public static bool Disconnect(object? scope) => ConnectionStore.Clear(scope);
 
         /// <summary>This runspace's defaults, or null.</summary>
         public static ConnectionDefaults? Defaults(object? scope) => scope == null ? null : ConnectionStore.Get(scope);

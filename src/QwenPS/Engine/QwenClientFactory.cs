@@ -39,7 +39,7 @@ namespace QwenPS.Engine
         {
             if (options.ProxyCredential != null && options.ProxyUseDefaultCredentials)
             {
-                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "Specify -ProxyCredential or -ProxyUseDefaultCredentials, not both.") { Target = options.Proxy };
+                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "Specify -ProxyCredential or -ProxyUseDefaultCredentials, not both.") { Target = options.Proxy == null ? null : QwenEndpoints.Shown(options.Proxy) };
             }
 
             ConnectionDefaults? session = ConnectionOperations.Defaults(options.Scope);

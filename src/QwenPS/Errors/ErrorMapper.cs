@@ -28,7 +28,7 @@ namespace QwenPS.Errors
             string? hint = Hint(status, code, id);
             if (hint != null)
             {
-                message += " " + hint;
+                message = EndSentence(message) + " " + hint;
             }
 
             string? effectiveRequestId = requestId ?? error?.RequestId;
@@ -50,6 +50,19 @@ namespace QwenPS.Errors
         }
 
         internal static string? RedactOrNull(string? text, string? apiKey) => text == null ? null : SecretRedactor.Redact(text, apiKey);
+
+        /// <summary>The text with a full stop at its end when it has no closing punctuation, so a hint after it reads as its own sentence.</summary>
+        internal static string EndSentence(string text)
+        {
+            string trimmed = text.TrimEnd();
+            if (trimmed.Length == 0)
+            {
+                return trimmed;
+            }
+
+            char last = trimmed[trimmed.Length - 1];
+            return last == '.' || last == '!' || last == '?' || last == '\u3002' || last == '\uFF01' || last == '\uFF1F' ? trimmed : trimmed + ".";
+        }
 
         internal static (string Id, QwenErrorCategory Category, bool Transient) Classify(int status, string? code, string? message)
         {

@@ -43,6 +43,7 @@ namespace QwenPS
         public const string StreamInterrupted = "StreamInterrupted";
         public const string MalformedStream = "MalformedStream";
         public const string StreamError = "StreamError";
+        public const string ResponseTooLarge = "ResponseTooLarge";
 
         // Structured output: the answer stayed unusable after the repairs.
         public const string JsonAnswerInvalid = "JsonAnswerInvalid";

@@ -53,5 +53,20 @@ namespace QwenPS
 
         /// <summary>How many attempts were made in all (1 when there was no retry).</summary>
         public int Attempts { get; internal set; } = 1;
+
+        /// <summary>The same error with <paramref name="more"/> added to its message (the message cannot change later).</summary>
+        internal QwenException WithMoreText(string more) =>
+            new QwenException(ErrorId, Category, Message + " " + more, InnerException)
+            {
+                StatusCode = StatusCode,
+                ServiceCode = ServiceCode,
+                ServiceType = ServiceType,
+                RequestId = RequestId,
+                Target = Target,
+                RetryAfter = RetryAfter,
+                IsTransient = IsTransient,
+                PartialResponse = PartialResponse,
+                Attempts = Attempts,
+            };
     }
 }

@@ -91,16 +91,26 @@ namespace QwenPS.Errors
             }
         }
 
-        /// <summary>A short, single-line, printable excerpt of a body, for messages about unexpected responses.</summary>
-        public static string Snippet(ReadOnlySpan<byte> body, int maxChars = 200)
+        /// <summary>
+        /// A short, single-line, printable excerpt of a body, for messages about unexpected responses. The text is
+        /// passed through <paramref name="redact"/> BEFORE it is cut: cut first, a key that straddles the cut would
+        /// leave its first characters unmasked.
+        /// </summary>
+        public static string Snippet(ReadOnlySpan<byte> body, Func<string, string>? redact = null, int maxChars = 200)
         {
             if (body.IsEmpty)
             {
                 return "(empty body)";
             }
 
-            int take = Math.Min(body.Length, maxChars * 4);
+            // Room for the cut and for a whole key after it, so the redactor sees every key that reaches the cut.
+            int take = Math.Min(body.Length, (maxChars * 4) + 1024);
             string text = Encoding.UTF8.GetString(body.Slice(0, take).ToArray());
+            if (redact != null)
+            {
+                text = redact(text);
+            }
+
             var builder = new StringBuilder(Math.Min(text.Length, maxChars + 1));
             bool lastWasSpace = false;
             foreach (char c in text)

@@ -56,6 +56,9 @@ namespace QwenPS.Files
             }
 
             bool extract = purpose == FilePurposes.FileExtract;
+            // FileInfo describes a symbolic link itself (its length is the length of the target's path): the size
+            // that counts, and the one the upload sends, is the target's, read from an open handle.
+            long length = (file.Attributes & FileAttributes.ReparsePoint) != 0 ? LengthThroughLinks(path) : file.Length;
             string extension = file.Extension;
             bool image = Images.Contains(extension);
             if (extract && !image && !Documents.Contains(extension))
@@ -66,13 +69,13 @@ namespace QwenPS.Files
                     "qwen-long cannot read '" + file.Name + "': supported types are " + string.Join(", ", SupportedExtensions) + ".") { Target = path };
             }
 
-            if (file.Length == 0)
+            if (length == 0)
             {
                 throw new QwenException(QwenErrorIds.FileEmpty, QwenErrorCategory.InvalidArgument, "The file '" + path + "' is empty.") { Target = path };
             }
 
             long limit = image ? MaxImageBytes : MaxDocumentBytes;
-            if (extract && file.Length > limit)
+            if (extract && length > limit)
             {
                 throw new QwenException(
                     QwenErrorIds.FileTooLarge,
@@ -81,12 +84,31 @@ namespace QwenPS.Files
                         System.Globalization.CultureInfo.InvariantCulture,
                         "The file '{0}' is {1:0.0} MB; the limit for {2} is {3} MB.",
                         path,
-                        file.Length / 1048576.0,
+                        length / 1048576.0,
                         image ? "images" : "documents",
                         limit / 1048576)) { Target = path };
             }
 
-            return file.Length;
+            return length;
+        }
+
+        private static long LengthThroughLinks(string path)
+        {
+            try
+            {
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                {
+                    return stream.Length;
+                }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' is a link to a file that does not exist.", ex) { Target = path };
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not open '" + path + "': " + ex.Message, ex) { Target = path };
+            }
         }
 
         /// <summary>An ASCII stand-in for the multipart <c>filename</c>; the exact name goes in <c>filename*</c> (RFC 5987).</summary>

@@ -57,7 +57,8 @@ namespace QwenPS.Files
                 }
 
                 lastReport = now;
-                int percent = (int)(sent * 100 / length);
+                // At most 100: a file that grows while it is sent must not make PowerShell refuse the progress record.
+                int percent = (int)Math.Min(100, sent * 100 / Math.Max(1, length));
                 _settings.Output.WriteProgress(new QwenProgress(
                     activityId,
                     activity,
@@ -146,12 +147,26 @@ namespace QwenPS.Files
 
         private Uri FileUri(string fileId, string? suffix) => _transport.Endpoint("/files/" + Uri.EscapeDataString(fileId) + suffix);
 
-        /// <summary>Lists files, following <c>has_more</c> pages; <paramref name="onFile"/> gets each as it is read.</summary>
+        /// <summary>
+        /// Lists the stored files page by page (<c>after</c> = the last id of the previous page). A listing that says
+        /// <c>has_more</c> but hands back a cursor seen before, or runs past <see cref="TransportSettings.MaxListPages"/>
+        /// pages, ends with UnexpectedResponse after the files already written: a buggy service or gateway would
+        /// otherwise be paged forever (19,112 requests in 15 s were seen).
+        /// </summary>
         public async Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken)
         {
             string? after = null;
-            while (true)
+            var cursors = new HashSet<string>(StringComparer.Ordinal);
+            for (int page = 1; ; page++)
             {
+                if (page > _settings.MaxListPages)
+                {
+                    throw new QwenException(
+                        QwenErrorIds.UnexpectedResponse,
+                        QwenErrorCategory.InvalidResult,
+                        "Stopped listing after " + _settings.MaxListPages + " pages: the service still says there are more. The files so far were written.") { Target = "files" };
+                }
+
                 var query = new List<string> { "limit=" + pageSize.ToString(CultureInfo.InvariantCulture) };
                 if (purpose != null)
                 {
@@ -170,19 +185,27 @@ namespace QwenPS.Files
                     list = await _transport.ReadJsonAsync(response, FilesJsonContext.Default.WireFileList, "files", cancellationToken).ConfigureAwait(false);
                 }
 
-                string? last = null;
-                foreach (WireFile file in list.Data ?? new List<WireFile>())
+                List<WireFile> files = list.Data ?? new List<WireFile>();
+                string? last = files.Count > 0 ? files[files.Count - 1].Id : null;
+                if (list.HasMore && last != null && (last == after || cursors.Contains(last)))
                 {
-                    QwenFileInfo info = ToFileInfo(file, "files");
-                    last = info.Id;
-                    onFile(info);
+                    throw new QwenException(
+                        QwenErrorIds.UnexpectedResponse,
+                        QwenErrorCategory.InvalidResult,
+                        "The service says there are more files but sent page " + page + " ending at " + last + " again; stopped listing. The files so far were written.") { Target = "files" };
                 }
 
-                if (!list.HasMore || last == null || last == after)
+                foreach (WireFile file in files)
+                {
+                    onFile(ToFileInfo(file, "files"));
+                }
+
+                if (!list.HasMore || last == null)
                 {
                     return;
                 }
 
+                cursors.Add(last);
                 after = last;
             }
         }
@@ -235,9 +258,19 @@ namespace QwenPS.Files
 
                     poll++;
                     TimeSpan wait = poll == 1 ? TimeSpan.Zero : _settings.PollInterval(poll - 1);
-                    if (clock.Elapsed + wait > timeout)
+
+                    // A wait that would end past the budget is shortened to leave room for one last status request,
+                    // so the command gives up at -ProcessingTimeoutSec, not a whole interval early (3 s gave up at 1.5 s).
+                    TimeSpan lastPoll = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(250).Ticks, timeout.Ticks / 10));
+                    TimeSpan latest = timeout - clock.Elapsed - lastPoll;
+                    if (wait > latest)
                     {
-                        throw ProcessingTimeout(current, clock.Elapsed, timeout);
+                        if (latest <= TimeSpan.Zero)
+                        {
+                            throw ProcessingTimeout(current, clock.Elapsed, timeout);
+                        }
+
+                        wait = latest;
                     }
 
                     _settings.Output.WriteProgress(new QwenProgress(activityId, activity, "Status: " + (current.Status ?? "unknown") + ", " + QwenTransport.Seconds(clock.Elapsed), -1, completed: false));
@@ -269,7 +302,8 @@ namespace QwenPS.Files
             new QwenException(
                 QwenErrorIds.FileProcessingTimeout,
                 QwenErrorCategory.OperationTimeout,
-                "DashScope was still processing " + file.Id + " after " + QwenTransport.Seconds(elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + ").") { Target = file.Id };
+                "DashScope was still processing " + file.Id + " after " + QwenTransport.Seconds(elapsed) + " (-ProcessingTimeoutSec " + timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "). " +
+                "The file stays stored: reference it later with Add-QwenFileReference -FileId " + file.Id + ", or remove it with Remove-QwenFile -FileId " + file.Id + ".") { Target = file.Id };
 
         /// <summary>The service ended processing with an error status: the file can never be referenced.</summary>
         internal static QwenException ProcessingFailed(QwenFileInfo file) =>

@@ -30,14 +30,14 @@ namespace QwenPS
             Id = id;
             RequestId = requestId;
             Created = created;
-            ToolCalls = toolCalls;
+            ToolCalls = toolCalls as QwenList<QwenToolCall> ?? new QwenList<QwenToolCall>(new List<QwenToolCall>(toolCalls));
             Incomplete = incomplete;
 
             // Partial mode: the answer continues the last, partial message; the history keeps one whole answer.
             QwenMessage? prefix = sentMessages.Count > 0 && sentMessages[sentMessages.Count - 1].Partial ? sentMessages[sentMessages.Count - 1] : null;
             FullContent = (prefix?.Content ?? string.Empty) + content;
             BoxedAnswer = QwenPS.BoxedAnswer.Extract(FullContent);
-            Message = new QwenMessage(QwenRole.Assistant, FullContent, null, toolCalls);
+            Message = new QwenMessage(QwenRole.Assistant, FullContent, null, ToolCalls);
             var history = new List<QwenMessage>(sentMessages.Count + 1);
             history.AddRange(sentMessages);
             if (prefix != null)
@@ -46,7 +46,7 @@ namespace QwenPS
             }
 
             history.Add(Message);
-            History = history.AsReadOnly();
+            History = new QwenList<QwenMessage>(history);
         }
 
         /// <summary>The answer text.</summary>

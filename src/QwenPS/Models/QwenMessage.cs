@@ -11,7 +11,7 @@ namespace QwenPS
     /// </summary>
     public sealed class QwenMessage
     {
-        private static readonly IReadOnlyList<QwenToolCall> NoToolCalls = new QwenToolCall[0];
+        private static readonly IReadOnlyList<QwenToolCall> NoToolCalls = new QwenList<QwenToolCall>(new QwenToolCall[0]);
         private static readonly IReadOnlyList<QwenContentPart> NoParts = new QwenContentPart[0];
 
         /// <summary>
@@ -28,7 +28,7 @@ namespace QwenPS
             Role = role;
             Content = content;
             ToolCallId = toolCallId;
-            ToolCalls = toolCalls ?? NoToolCalls;
+            ToolCalls = toolCalls == null || toolCalls.Count == 0 ? NoToolCalls : toolCalls as QwenList<QwenToolCall> ?? new QwenList<QwenToolCall>(new List<QwenToolCall>(toolCalls));
             Parts = NoParts;
             Partial = partial;
         }

@@ -12,13 +12,27 @@ namespace QwenPS.Output
     /// returns (or throws) when the work ends. If forwarding throws (the pipeline was stopped, or
     /// Select-Object -First has what it needs), the work is cancelled and awaited before the throw goes on,
     /// so nothing is left running.
+    /// The queue is bounded (<see cref="Capacity"/>): when the consumer is slow (<c>| Out-File</c>, a slow
+    /// ForEach-Object), a write from the engine waits for room, so the stream reader stops reading and TCP holds
+    /// the rest of the answer back; memory no longer grows with the gap between the service's and the consumer's
+    /// speed (docs/performance.md, scenario 7).
     /// </summary>
     internal sealed class OutputPump : IQwenOutput, IDisposable
     {
-        private readonly BlockingCollection<Item> _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>());
+        /// <summary>Records waiting for the pipeline thread at most; a writer waits beyond that.</summary>
+        internal const int Capacity = 1024;
+
+        private readonly BlockingCollection<Item> _queue = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), Capacity);
+
+        // Cancelled when the consumer gives up, so a writer waiting for room is released.
+        private readonly CancellationTokenSource _abandoned = new CancellationTokenSource();
+        private IQwenOutput? _target;
+        private int _consumerThread = -1;
 
         public T Run<T>(Func<IQwenOutput, Task<T>> work, IQwenOutput target, CancellationTokenSource cancellation)
         {
+            _target = target;
+            _consumerThread = Environment.CurrentManagedThreadId;
             Task<T> task;
             try
             {
@@ -40,6 +54,7 @@ namespace QwenPS.Output
             }
             catch
             {
+                _abandoned.Cancel();
                 cancellation.Cancel();
                 try
                 {
@@ -97,15 +112,35 @@ namespace QwenPS.Output
         {
             try
             {
-                _queue.Add(item);
+                if (Environment.CurrentManagedThreadId == _consumerThread)
+                {
+                    // The pipeline thread itself (work that writes before its first await) must not wait for
+                    // itself: it forwards the oldest records first, which keeps the order.
+                    while (!_queue.TryAdd(item))
+                    {
+                        Forward(_queue.Take(), _target!);
+                    }
+
+                    return;
+                }
+
+                _queue.Add(item, _abandoned.Token);
             }
             catch (InvalidOperationException)
             {
                 // The pump has finished (the pipeline stopped): late writes from a cancelled task are dropped.
             }
+            catch (Exception ex) when (ex is OperationCanceledException || ex is ObjectDisposedException)
+            {
+                // The consumer gave up while this writer waited for room (or is gone): dropped, as above.
+            }
         }
 
-        public void Dispose() => _queue.Dispose();
+        public void Dispose()
+        {
+            _queue.Dispose();
+            _abandoned.Dispose();
+        }
 
         private enum ItemKind
         {

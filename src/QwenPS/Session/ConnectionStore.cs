@@ -24,16 +24,26 @@ namespace QwenPS.Session
             }
         }
 
-        public static ConnectionDefaults? Get(object scope)
+        public static ConnectionDefaults? Get(object? scope)
         {
+            if (scope == null)
+            {
+                return null;
+            }
+
             lock (Defaults)
             {
                 return Defaults.TryGetValue(scope, out ConnectionDefaults? defaults) ? defaults : null;
             }
         }
 
-        public static bool Clear(object scope)
+        public static bool Clear(object? scope)
         {
+            if (scope == null)
+            {
+                return false;
+            }
+
             lock (Defaults)
             {
                 if (Defaults.TryGetValue(scope, out ConnectionDefaults? defaults))

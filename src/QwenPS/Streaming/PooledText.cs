@@ -13,21 +13,35 @@ namespace QwenPS.Streaming
     {
         private const int MinimumCapacity = 256;
 
+        // The largest char array .NET allows (Array.MaxLength, which netstandard2.0 does not have).
+        private const int MaxArrayLength = 0x7FFFFFC7;
+
         private char[] _buffer = Array.Empty<char>();
         private int _length;
 
         public int Length => _length;
 
+        /// <summary>
+        /// The most characters this text will hold (the answer's cap): growth by doubling stops there, so a capped
+        /// answer rents one buffer of the cap's size, not twice that.
+        /// </summary>
+        public int Limit { get; set; } = MaxArrayLength;
+
         public void Append(string text)
         {
-            int needed = _length + text.Length;
+            long needed = (long)_length + text.Length;
+            if (needed > MaxArrayLength)
+            {
+                throw new InvalidOperationException("The text would pass the largest size .NET can hold (" + MaxArrayLength + " characters).");
+            }
+
             if (needed > _buffer.Length)
             {
-                Grow(needed);
+                Grow((int)needed);
             }
 
             text.CopyTo(0, _buffer, _length, text.Length);
-            _length = needed;
+            _length = (int)needed;
         }
 
         public override string ToString() => _length == 0 ? string.Empty : new string(_buffer, 0, _length);
@@ -40,7 +54,9 @@ namespace QwenPS.Streaming
 
         private void Grow(int needed)
         {
-            char[] larger = ArrayPool<char>.Shared.Rent(Math.Max(needed, Math.Max(MinimumCapacity, _buffer.Length * 2)));
+            // Doubling in long arithmetic: past 2^30 characters, int doubling overflowed.
+            long doubled = Math.Min(Math.Max(MinimumCapacity, (long)_buffer.Length * 2), Math.Max(needed, Limit));
+            char[] larger = ArrayPool<char>.Shared.Rent((int)Math.Min(Math.Max(needed, doubled), MaxArrayLength));
             Array.Copy(_buffer, larger, _length);
             ReturnBuffer();
             _buffer = larger;

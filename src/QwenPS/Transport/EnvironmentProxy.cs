@@ -45,16 +45,26 @@ namespace QwenPS.Transport
                 }
             }
 
-            var proxy = new EnvironmentProxy(https, http, bypass.ToArray());
-            Uri? withUser = https ?? http;
-            if (withUser != null && !string.IsNullOrEmpty(withUser.UserInfo))
+            // The credentials are used (on a 407 challenge) and taken out of the URLs, which .NET quotes in its errors.
+            Uri? withUser = https != null && !string.IsNullOrEmpty(https.UserInfo) ? https : http != null && !string.IsNullOrEmpty(http.UserInfo) ? http : null;
+            var proxy = new EnvironmentProxy(WithoutUserInfo(https), WithoutUserInfo(http), bypass.ToArray());
+            if (withUser != null)
             {
-                string[] parts = Uri.UnescapeDataString(withUser.UserInfo).Split(new[] { ':' }, 2);
-                proxy.Credentials = new NetworkCredential(parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+                proxy.Credentials = CredentialOf(withUser);
             }
 
             return proxy;
         }
+
+        /// <summary>The user name and password in a URL's user info (percent-decoded), e.g. http://alice:s3cret@proxy:8080.</summary>
+        internal static NetworkCredential CredentialOf(Uri uri)
+        {
+            string[] parts = uri.UserInfo.Split(new[] { ':' }, 2);
+            return new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+        }
+
+        private static Uri? WithoutUserInfo(Uri? uri) =>
+            uri == null || string.IsNullOrEmpty(uri.UserInfo) ? uri : new Uri(uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped));
 
         public Uri? GetProxy(Uri destination)
         {

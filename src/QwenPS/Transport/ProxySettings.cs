@@ -10,8 +10,19 @@ namespace QwenPS.Transport
     {
         public static readonly ProxySettings Default = new ProxySettings(null, null, false);
 
+        /// <summary>
+        /// A proxy URL with user info (<c>http://user:password@host:port</c>, as curl takes it) gives its credentials
+        /// to the proxy unless <paramref name="credential"/> is given, and is kept without them: .NET never sends
+        /// user info from a proxy URL by itself, and quotes the URL in its errors.
+        /// </summary>
         public ProxySettings(Uri? proxy, NetworkCredential? credential, bool useDefaultCredentials)
         {
+            if (proxy != null && proxy.IsAbsoluteUri && !string.IsNullOrEmpty(proxy.UserInfo))
+            {
+                credential ??= EnvironmentProxy.CredentialOf(proxy);
+                proxy = new Uri(proxy.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped));
+            }
+
             Proxy = proxy;
             Credential = credential;
             UseDefaultCredentials = useDefaultCredentials;

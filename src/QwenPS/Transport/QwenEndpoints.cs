@@ -66,7 +66,7 @@ namespace QwenPS.Transport
                         throw new QwenException(
                             QwenErrorIds.InvalidEndpoint,
                             QwenErrorCategory.InvalidArgument,
-                            "$env:" + BaseUrlVariable + " is not an absolute URI.") { Target = fromEnvironment };
+                            "$env:" + BaseUrlVariable + " is not an absolute URI.") { Target = Shown(fromEnvironment) };
                     }
                 }
             }
@@ -74,38 +74,93 @@ namespace QwenPS.Transport
             return Validate(chosen ?? ForRegion(QwenRegion.Beijing));
         }
 
-        /// <summary>HTTPS always; plain HTTP only to a loopback host (that is how the tests run).</summary>
+        /// <summary>
+        /// HTTPS always; plain HTTP only to a loopback host (that is how the tests run). A base URI with a path that
+        /// cannot be DashScope's OpenAI-compatible base (none at all, <c>/chat/completions</c> pasted on, the native
+        /// <c>/api/v1</c> on a DashScope host) is refused with the base to use, instead of a bare 404 later. Errors
+        /// show the URI without its query or user info (where a key may have been pasted) and never keep the Uri.
+        /// </summary>
         public static Uri Validate(Uri uri)
         {
             if (!uri.IsAbsoluteUri)
             {
-                throw new QwenException(QwenErrorIds.InvalidEndpoint, QwenErrorCategory.InvalidArgument, "The base URI '" + uri + "' is not absolute.") { Target = uri };
+                throw new QwenException(
+                    QwenErrorIds.InvalidEndpoint,
+                    QwenErrorCategory.InvalidArgument,
+                    "The base URI '" + Shown(uri.OriginalString) + "' is not absolute: start it with https://, e.g. " + ForRegion(QwenRegion.Beijing) + ".") { Target = Shown(uri.OriginalString) };
             }
 
             if (!string.IsNullOrEmpty(uri.UserInfo))
             {
-                throw new QwenException(QwenErrorIds.InvalidEndpoint, QwenErrorCategory.SecurityError, "The base URI must not carry credentials.") { Target = uri.GetLeftPart(UriPartial.Scheme) + uri.Host };
+                throw new QwenException(QwenErrorIds.InvalidEndpoint, QwenErrorCategory.SecurityError, "The base URI must not carry credentials.") { Target = Shown(uri) };
             }
 
-            if (uri.Scheme == Uri.UriSchemeHttps)
+            if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
             {
-                return Normalize(uri);
-            }
-
-            if (uri.Scheme == Uri.UriSchemeHttp)
-            {
-                if (IsLoopback(uri))
-                {
-                    return Normalize(uri);
-                }
-
                 throw new QwenException(
                     QwenErrorIds.InsecureEndpoint,
                     QwenErrorCategory.SecurityError,
-                    "Refusing to send the API key over plain HTTP to '" + uri.Host + "'. Use https:// (plain http:// is allowed only for loopback hosts).") { Target = uri };
+                    "Refusing to send the API key over plain HTTP to '" + uri.Host + "'. Use https:// (plain http:// is allowed only for loopback hosts).") { Target = Shown(uri) };
             }
 
-            throw new QwenException(QwenErrorIds.InvalidEndpoint, QwenErrorCategory.InvalidArgument, "The base URI must use https://.") { Target = uri };
+            if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            {
+                throw new QwenException(QwenErrorIds.InvalidEndpoint, QwenErrorCategory.InvalidArgument, "The base URI must use https://.") { Target = Shown(uri) };
+            }
+
+            Uri normalized = Normalize(uri);
+            string path = normalized.AbsolutePath.TrimEnd('/');
+            string? mistake = null;
+            string suggestion = normalized.GetLeftPart(UriPartial.Authority) + CompatiblePath;
+            foreach (string pasted in PastedEndpoints)
+            {
+                if (path.EndsWith(pasted, StringComparison.OrdinalIgnoreCase))
+                {
+                    mistake = "ends with the endpoint " + pasted + ": give only the base, the part before it";
+                    suggestion = normalized.GetLeftPart(UriPartial.Authority) + path.Substring(0, path.Length - pasted.Length);
+                    break;
+                }
+            }
+
+            if (mistake == null && path.Length == 0)
+            {
+                mistake = "has no path; DashScope's OpenAI-compatible base ends with " + CompatiblePath;
+            }
+            else if (mistake == null && normalized.Host.EndsWith(".aliyuncs.com", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(CompatiblePath, StringComparison.OrdinalIgnoreCase))
+            {
+                mistake = "is not the OpenAI-compatible base (" + CompatiblePath + ") that QwenPS speaks";
+            }
+
+            if (mistake != null)
+            {
+                throw new QwenException(
+                    QwenErrorIds.InvalidEndpoint,
+                    QwenErrorCategory.InvalidArgument,
+                    "The base URI '" + Shown(uri) + "' " + mistake + ". Use -BaseUri " + suggestion + " (or -Region).") { Target = Shown(uri) };
+            }
+
+            return normalized;
+        }
+
+        private const string CompatiblePath = "/compatible-mode/v1";
+
+        private static readonly string[] PastedEndpoints = { "/chat/completions", "/completions", "/files", "/embeddings" };
+
+        /// <summary>A URI as errors show it: scheme, host, port and path, without user info, query or fragment.</summary>
+        internal static string Shown(Uri uri) => Shown(uri.OriginalString);
+
+        internal static string Shown(string text)
+        {
+            int cut = text.IndexOfAny(new[] { '?', '#' });
+            string head = cut >= 0 ? text.Substring(0, cut) : text;
+            int at = head.LastIndexOf('@');
+            int scheme = head.IndexOf("://", StringComparison.Ordinal);
+            if (at >= 0 && (scheme < 0 || at > scheme))
+            {
+                head = (scheme >= 0 ? head.Substring(0, scheme + 3) : string.Empty) + head.Substring(at + 1);
+            }
+
+            return Errors.SecretRedactor.Redact(head);
         }
 
         internal static bool IsLoopback(Uri uri)

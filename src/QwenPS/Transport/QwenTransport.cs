@@ -95,7 +95,7 @@ namespace QwenPS.Transport
                                     QwenErrorIds.ResponseTimeout,
                                     QwenErrorCategory.OperationTimeout,
                                     "No response from " + request.RequestUri.Host + " within " + Seconds(limit) + " (-IdleTimeoutSec).",
-                                    ex) { Target = target, IsTransient = true };
+                                    Safe(ex)) { Target = target, IsTransient = true };
                         }
                         catch (HttpRequestException ex) when (IsCertificateFailure(ex))
                         {
@@ -105,7 +105,7 @@ namespace QwenPS.Transport
                                 QwenErrorCategory.SecurityError,
                                 Redact("The TLS handshake with " + request.RequestUri.Host + " failed (an untrusted certificate, or no protocol in common): " + Describe(ex) +
                                     " QwenPS always validates certificates; if a proxy inspects TLS, add its root certificate to this machine's trusted roots."),
-                                ex) { Target = target, IsTransient = false };
+                                Safe(ex)) { Target = target, IsTransient = false };
                         }
                         catch (HttpRequestException ex)
                         {
@@ -113,7 +113,7 @@ namespace QwenPS.Transport
                                 QwenErrorIds.ConnectionFailed,
                                 QwenErrorCategory.ConnectionError,
                                 Redact("Could not reach " + request.RequestUri.Host + ": " + Describe(ex)),
-                                ex) { Target = target, IsTransient = true };
+                                Safe(ex)) { Target = target, IsTransient = true };
                         }
                     }
 
@@ -147,6 +147,15 @@ namespace QwenPS.Transport
                         Verbose("Giving up after " + attempt + " attempts.");
                     }
 
+                    if (error.IsTransient && error.RetryAfter > _settings.Retry.MaxRetryAfter && attempt <= _settings.Retry.MaxRetries)
+                    {
+                        throw error.WithMoreText(string.Format(
+                            CultureInfo.InvariantCulture,
+                            "The service asked to wait {0:0} s (Retry-After) before a retry, longer than QwenPS waits ({1:0} s): try again after that.",
+                            Math.Ceiling(error.RetryAfter!.Value.TotalSeconds),
+                            _settings.Retry.MaxRetryAfter.TotalSeconds));
+                    }
+
                     throw error;
                 }
 
@@ -172,7 +181,7 @@ namespace QwenPS.Transport
         {
             byte[] body = await ReadErrorBodyAsync(response, target, cancellationToken).ConfigureAwait(false);
             ServiceError? serviceError = ServiceErrorParser.TryParse(body);
-            string? snippet = serviceError == null ? Redact(ServiceErrorParser.Snippet(body)) : null;
+            string? snippet = serviceError == null ? Redact(ServiceErrorParser.Snippet(body, Redact)) : null;
             QwenException error = FromServiceError((int)response.StatusCode, response.ReasonPhrase, serviceError, snippet, RequestIdOf(response), target);
             error.RetryAfter = RetryPolicy.ParseRetryAfter(response.Headers, DateTimeOffset.UtcNow);
             return error;
@@ -201,7 +210,7 @@ namespace QwenPS.Transport
             return new QwenException(
                 QwenErrorIds.UnexpectedResponse,
                 QwenErrorCategory.ProtocolError,
-                Redact("HTTP " + (int)response.StatusCode + " came with " + what + " instead of a DashScope answer: " + ServiceErrorParser.Snippet(body))) { Target = target, RequestId = RequestIdOf(response) };
+                Redact("HTTP " + (int)response.StatusCode + " came with " + what + " instead of a DashScope answer: " + ServiceErrorParser.Snippet(body, Redact))) { Target = target, RequestId = RequestIdOf(response) };
         }
 
         /// <summary>The error the service described (in an error status, or in a 200 body), mapped and redacted.</summary>
@@ -287,7 +296,7 @@ namespace QwenPS.Transport
                     QwenErrorIds.IdleTimeout,
                     QwenErrorCategory.OperationTimeout,
                     what + " went silent for " + Seconds(_settings.IdleTimeout) + " (-IdleTimeoutSec) after " + progress + ".",
-                    ex) { Target = target }
+                    Safe(ex)) { Target = target }
                 : TimeoutError(target, 1);
             error.RequestId = requestId;
             return error;
@@ -299,7 +308,7 @@ namespace QwenPS.Transport
                 QwenErrorIds.StreamInterrupted,
                 QwenErrorCategory.ConnectionError,
                 Redact(what + " broke after " + progress + ": " + Describe(ex)),
-                ex) { Target = target, RequestId = requestId };
+                Safe(ex)) { Target = target, RequestId = requestId };
 
         /// <summary>Reads a whole JSON body (at most <see cref="MaxJsonBodyBytes"/>) into <typeparamref name="T"/>; anything else is UnexpectedResponse.</summary>
         internal async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, object target, CancellationToken cancellationToken)
@@ -331,8 +340,8 @@ namespace QwenPS.Transport
             new QwenException(
                 QwenErrorIds.UnexpectedResponse,
                 QwenErrorCategory.ProtocolError,
-                Redact(lead + ": " + ServiceErrorParser.Snippet(body)),
-                inner) { Target = target, RequestId = requestId };
+                Redact(lead + ": " + ServiceErrorParser.Snippet(body, Redact)),
+                inner == null ? null : Safe(inner)) { Target = target, RequestId = requestId };
 
         /// <summary>The service's request id from the response headers (redacted: it is text the other side chose).</summary>
         internal string? RequestIdOf(HttpResponseMessage response) => RedactOrNull(RawRequestIdOf(response));
@@ -365,6 +374,9 @@ namespace QwenPS.Transport
         internal string Redact(string text) => SecretRedactor.Redact(text, _settings.ApiKey.Reveal());
 
         internal string? RedactOrNull(string? text) => text == null ? null : Redact(text);
+
+        /// <summary>The exception to keep as a QwenException's inner one: a redacted copy (see <see cref="RedactedException"/>).</summary>
+        internal Exception Safe(Exception exception) => RedactedException.From(exception, Redact);
 
         internal void Verbose(string message) => _settings.Output.WriteVerbose(Redact(message));
 

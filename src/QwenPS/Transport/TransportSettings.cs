@@ -54,5 +54,8 @@ namespace QwenPS.Transport
 
         /// <summary>The smallest interval between two progress updates, so a fast upload does not flood the host.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+        /// <summary>The most pages a file listing follows (Get-QwenFile); 1,000 pages of up to 2,000 files each.</summary>
+        public int MaxListPages { get; set; } = 1000;
     }
 }

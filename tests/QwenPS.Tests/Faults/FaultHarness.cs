@@ -1,8 +1,10 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Net.Http;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
@@ -336,6 +338,73 @@ namespace QwenPS.Tests.Faults
 
                 Append(text, propertyValue, depth + 1, seen);
             }
+        }
+
+        /// <summary>Every string reachable through the fields of QwenPS objects (and the collections, delegates and
+        /// exceptions they hold) that contains <paramref name="needle"/> in any case.</summary>
+        public static List<string> ReachableStrings(object root, string needle)
+        {
+            var found = new List<string>();
+            var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+            var pending = new Stack<(object Value, string Path)>();
+            pending.Push((root, root.GetType().Name));
+            while (pending.Count > 0 && seen.Count < 100_000)
+            {
+                (object value, string path) = pending.Pop();
+                if (value is string text)
+                {
+                    if (text.Contains(needle, StringComparison.OrdinalIgnoreCase))
+                    {
+                        found.Add(path);
+                    }
+
+                    continue;
+                }
+
+                Type type = value.GetType();
+                if (type.IsPrimitive || type.IsEnum || type.IsPointer || !seen.Add(value))
+                {
+                    continue;
+                }
+
+                bool ours = type.Assembly == typeof(QwenClient).Assembly || value is Exception || value is Delegate || type.IsArray
+                    || type.Namespace == "System.Collections.Generic" || type.Namespace?.StartsWith("System.Runtime.CompilerServices", StringComparison.Ordinal) == true
+                    || type.Name.Contains("DisplayClass", StringComparison.Ordinal);
+                if (!ours)
+                {
+                    continue;
+                }
+
+                if (value is IEnumerable items && !(value is string))
+                {
+                    int i = 0;
+                    foreach (object? item in items)
+                    {
+                        if (item != null)
+                        {
+                            pending.Push((item, path + "[" + i++ + "]"));
+                        }
+                    }
+                }
+
+                for (Type? t = type; t != null; t = t.BaseType)
+                {
+                    foreach (FieldInfo field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                    {
+                        if (field.FieldType.IsPointer || field.FieldType.IsByRefLike)
+                        {
+                            continue;
+                        }
+
+                        if (field.GetValue(value) is object child)
+                        {
+                            pending.Push((child, path + "." + field.Name));
+                        }
+                    }
+                }
+            }
+
+            return found;
         }
     }
 

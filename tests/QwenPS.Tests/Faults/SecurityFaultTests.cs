@@ -270,76 +270,9 @@ namespace QwenPS.Tests.Faults
 
             Assert.Equal("-ApiKey", client.Settings.ApiKey.Source);
             Assert.DoesNotContain(typeof(ApiKey).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public), f => f.FieldType == typeof(string) && f.Name != "<Source>k__BackingField");
-            Assert.Empty(ReachableStringsContaining(client, key));
-            Assert.Empty(ReachableStringsContaining(broken.Error!, key));
+            Assert.Empty(KeyLeaks.ReachableStrings(client, key));
+            Assert.Empty(KeyLeaks.ReachableStrings(broken.Error!, key));
             Assert.Null(Fixture.Http.DefaultRequestHeaders.Authorization);
-        }
-
-        /// <summary>Every string reachable through the fields of QwenPS objects (and the collections, delegates and
-        /// exceptions they hold) that contains <paramref name="needle"/>.</summary>
-        private static List<string> ReachableStringsContaining(object root, string needle)
-        {
-            var found = new List<string>();
-            var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-            var pending = new Stack<(object Value, string Path)>();
-            pending.Push((root, root.GetType().Name));
-            while (pending.Count > 0 && seen.Count < 100_000)
-            {
-                (object value, string path) = pending.Pop();
-                if (value is string text)
-                {
-                    if (text.Contains(needle, StringComparison.Ordinal))
-                    {
-                        found.Add(path);
-                    }
-
-                    continue;
-                }
-
-                Type type = value.GetType();
-                if (type.IsPrimitive || type.IsEnum || type.IsPointer || !seen.Add(value))
-                {
-                    continue;
-                }
-
-                bool ours = type.Assembly == typeof(QwenClient).Assembly || value is Exception || value is Delegate || type.IsArray
-                    || type.Namespace == "System.Collections.Generic" || type.Namespace?.StartsWith("System.Runtime.CompilerServices", StringComparison.Ordinal) == true
-                    || type.Name.Contains("DisplayClass", StringComparison.Ordinal);
-                if (!ours)
-                {
-                    continue;
-                }
-
-                if (value is IEnumerable items && !(value is string))
-                {
-                    int i = 0;
-                    foreach (object? item in items)
-                    {
-                        if (item != null)
-                        {
-                            pending.Push((item, path + "[" + i++ + "]"));
-                        }
-                    }
-                }
-
-                for (Type? t = type; t != null; t = t.BaseType)
-                {
-                    foreach (FieldInfo field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                    {
-                        if (field.FieldType.IsPointer || field.FieldType.IsByRefLike)
-                        {
-                            continue;
-                        }
-
-                        if (field.GetValue(value) is object child)
-                        {
-                            pending.Push((child, path + "." + field.Name));
-                        }
-                    }
-                }
-            }
-
-            return found;
         }
 
         private static X509Certificate2 SelfSigned()

@@ -89,8 +89,7 @@ namespace QwenPS.Tests.Metadata
         }
 
         [Theory]
-        [InlineData("Invoke-QwenChat", "Message", "ValueFromPipeline")]
-        [InlineData("Invoke-QwenChat", "Conversation", "ValueFromPipeline")]
+        [InlineData("Invoke-QwenChat", "InputObject", "ValueFromPipeline")]
         [InlineData("New-QwenMessage", "InputObject", "ValueFromPipeline")]
         [InlineData("Add-QwenFileReference", "InputObject", "ValueFromPipeline")]
         [InlineData("Get-QwenFile", "FileId", "ValueFromPipelineByPropertyName")]
@@ -108,7 +107,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
+                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
                 byValue);
         }
 
@@ -212,7 +211,9 @@ namespace QwenPS.Tests.Metadata
         public void Format_views_name_real_public_types()
         {
             var xml = System.Xml.Linq.XDocument.Load(TestPaths.Combine("src", "QwenPS", "QwenPS.Format.ps1xml"));
-            string[] typeNames = xml.Descendants("TypeName").Select(e => e.Value).ToArray();
+            // "Type#Variant" names a view of a public type for objects a cmdlet marks (PSObject.TypeNames), e.g.
+            // QwenPS.QwenChatResponse#Live; the part before '#' must be the real type.
+            string[] typeNames = xml.Descendants("TypeName").Select(e => e.Value.Split('#')[0]).ToArray();
             Assert.NotEmpty(typeNames);
             Assert.All(typeNames, name => Assert.True(typeof(QwenMessage).Assembly.GetType(name)?.IsPublic == true, name));
             foreach (string property in xml.Descendants("PropertyName").Select(e => e.Value))

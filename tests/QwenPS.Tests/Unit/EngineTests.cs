@@ -147,6 +147,28 @@ namespace QwenPS.Tests.Unit
             live.Complete();
             Assert.Equal(new[] { "done\n" }, written.Select(w => w.Text));
         }
+
+        [Fact]
+        public void In_whole_line_mode_each_write_is_a_line_and_reasoning_and_answer_stay_apart()
+        {
+            var written = new List<LiveText>();
+            var live = new LiveDisplay(written.Add, wholeLines: true);
+            foreach (string piece in new[] { "thi", "nk\nmo", "re" })
+            {
+                live.OnRecord(new QwenReasoningChunk(piece));
+            }
+
+            foreach (string piece in new[] { "ans", "wer\u001b[2J\nlast" })
+            {
+                live.OnRecord(new QwenContentChunk(piece));
+            }
+
+            live.Complete();
+
+            string nl = Environment.NewLine;
+            Assert.Equal(new[] { "think\n", "more", nl + nl, "answer [2J\n", "last" + nl }, written.Select(w => w.Text));
+            Assert.Equal(new[] { true, true, false, false, false }, written.Select(w => w.Dim));
+        }
     }
 
     public class ChatOperationTests
