@@ -109,26 +109,8 @@ namespace QwenPS.Benchmarks.Memory
             }
         }
 
-        private static async Task<ChildResult> RunChildAsync(string scenario, string path, Uri baseUri, string files)
-        {
-            string self = typeof(MemoryScenario).Assembly.Location;
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string argument in new[] { self, ChildSwitch, scenario, path, baseUri.ToString(), files })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using Process child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
-            string output = await child.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
-            await child.WaitForExitAsync().ConfigureAwait(false);
-            string? line = output.Split('\n').LastOrDefault(l => l.StartsWith('{'));
-            if (child.ExitCode != 0 || line == null)
-            {
-                throw new InvalidOperationException("The " + scenario + "/" + path + " child failed (exit " + child.ExitCode + "): " + output);
-            }
-
-            return JsonSerializer.Deserialize<ChildResult>(line)!;
-        }
+        private static Task<ChildResult> RunChildAsync(string scenario, string path, Uri baseUri, string files) =>
+            PeakMemory.RunChildAsync<ChildResult>(scenario + "/" + path, ChildSwitch, scenario, path, baseUri.ToString(), files);
 
         private static ResultTable Table(List<(string Scenario, string Path, ChildResult Result)> results, long streamBytes, long uploadBytes)
         {
@@ -191,29 +173,9 @@ namespace QwenPS.Benchmarks.Memory
                 Thread.Sleep(200);
             }
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            ResetPeakRss();
-            long rssBefore = Rss("VmRSS");
-            long heapBefore = GC.GetTotalMemory(false);
-            long peakHeap = heapBefore;
-            using var sampling = new CancellationTokenSource();
-            Task sampler = Task.Run(async () =>
-            {
-                while (!sampling.IsCancellationRequested)
-                {
-                    // GC heap including garbage not yet collected: what the process really holds.
-                    peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-                    await Task.Delay(2).ConfigureAwait(false);
-                }
-            });
-            var clock = Stopwatch.StartNew();
-            (long bytes, long records) = await run(1).ConfigureAwait(false);
-            double seconds = clock.Elapsed.TotalSeconds;
-            sampling.Cancel();
-            await sampler.ConfigureAwait(false);
-            var result = new ChildResult(rssBefore, Rss("VmHWM"), heapBefore, Math.Max(peakHeap, GC.GetTotalMemory(false)), bytes, records, seconds);
+            long bytes = 0, records = 0;
+            PeakMemory.Peak peak = await PeakMemory.MeasureAsync(async () => (bytes, records) = await run(1).ConfigureAwait(false)).ConfigureAwait(false);
+            var result = new ChildResult(peak.RssBefore, peak.PeakRss, peak.HeapBefore, peak.PeakHeap, bytes, records, peak.Seconds);
             Console.WriteLine(JsonSerializer.Serialize(result));
             return 0;
         }
