@@ -79,6 +79,7 @@ namespace QwenPS.Transport
         /// cannot be DashScope's OpenAI-compatible base (none at all, <c>/chat/completions</c> pasted on, the native
         /// <c>/api/v1</c> on a DashScope host) is refused with the base to use, instead of a bare 404 later. Errors
         /// show the URI without its query or user info (where a key may have been pasted) and never keep the Uri.
+        /// The path rules are in docs/dashscope-notes.md ("Base URI mistakes QwenPS refuses").
         /// </summary>
         public static Uri Validate(Uri uri)
         {
