@@ -20,7 +20,7 @@ namespace QwenPS.Commands
 
         protected override void EndProcessing()
         {
-            int cleared = UsageOperations.Clear(RunspaceScope, WildcardFilter.For(Model));
+            int cleared = UsageOperations.Clear(CreateRunspaceScope(), WildcardFilter.For(Model));
             WriteVerbose("Cleared " + cleared + " usage record(s) of this runspace.");
         }
     }

@@ -17,7 +17,7 @@ namespace QwenPS.Commands
 
         protected override void EndProcessing()
         {
-            foreach (QwenUsageSummary summary in UsageOperations.Get(RunspaceScope, WildcardFilter.For(Model)))
+            foreach (QwenUsageSummary summary in UsageOperations.Get(CreateRunspaceScope(), WildcardFilter.For(Model)))
             {
                 WriteObject(summary);
             }

@@ -21,7 +21,7 @@ namespace QwenPS.Commands
         /// (or ForEach-Object -Parallel reset the runspace since). See <see cref="ConnectionScope"/>.</summary>
         internal object? RunspaceScope => SessionState.PSVariable.GetValue("global:" + ConnectionScope.VariableName) as ConnectionScope;
 
-        /// <summary>The scope for Connect-Qwen to file defaults under, created (in the global scope) when missing.</summary>
+        /// <summary>The scope for Connect-Qwen's defaults and this runspace's usage book, created (in the global scope) when missing.</summary>
         internal object CreateRunspaceScope()
         {
             if (RunspaceScope is object existing)

@@ -74,7 +74,7 @@ namespace QwenPS.Commands
                 TimeoutSec = TimeoutSec,
                 IdleTimeoutSec = IdleTimeoutSec,
                 MaxRetry = MaxRetry,
-                Scope = RunspaceScope,
+                Scope = CreateRunspaceScope(),
                 Environment = Environment,
             }));
             WriteVerbose(factory.Description);
