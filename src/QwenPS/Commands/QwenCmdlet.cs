@@ -149,7 +149,7 @@ namespace QwenPS.Commands
                 case QwenErrorIds.ModelNotFound:
                     return "Check the model name (case-sensitive; press Tab after -Model for known names) and that the model is offered in your region.";
                 case QwenErrorIds.AccessDenied:
-                    return "Check that your account may use this model or feature (activate it in the Model Studio console), or use a key of an account that may.";
+                    return "Check that your account may use this model or feature (activate it in the Model Studio console), or use a key of an account that may." + (support != null ? " " + support : string.Empty);
                 case QwenErrorIds.BillingError:
                     return "Settle or activate billing for the account in the Alibaba Cloud console; retrying will not help.";
                 case QwenErrorIds.DataInspectionFailed:
