@@ -55,6 +55,12 @@ internal static class ControlEndpoints
                     await WriteAsync(context, 200, Object(json => json.WriteBoolean("ok", true))).ConfigureAwait(false);
                     break;
                 default:
+                    if (Documents.FileControl.TryHandle(server, context, path) is Task files)
+                    {
+                        await files.ConfigureAwait(false);
+                        break;
+                    }
+
                     await ErrorAsync(context, 404, "Unknown control endpoint: " + method + " " + path).ConfigureAwait(false);
                     break;
             }

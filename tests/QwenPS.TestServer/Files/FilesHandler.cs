@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading.Tasks;
+using QwenPS.TestServer.Documents;
 using QwenPS.TestServer.Http;
 using QwenPS.TestServer.Json;
 
@@ -25,6 +26,11 @@ internal static class FilesHandler
         if (upload.Error is not null || upload.Info is null)
         {
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, upload.Error ?? "Malformed multipart body.");
+        }
+
+        if (FileRuleResponses.ThrottleUpload(call) is Task throttled)
+        {
+            return throttled;
         }
 
         MultipartInfo info = upload.Info;
@@ -60,7 +66,7 @@ internal static class FilesHandler
         return file is null ? NotFoundAsync(call, id) : Responses.JsonAsync(call, 200, FileObject(file));
     }
 
-    /// <summary>GET /files?after=&amp;limit=&amp;purpose=, in creation order.</summary>
+    /// <summary>GET /files?after=&amp;limit=&amp;purpose=&amp;create_after=&amp;create_before=, in creation order.</summary>
     public static Task ListAsync(ApiCall call)
     {
         var query = call.Context.Request.Query;
@@ -74,6 +80,11 @@ internal static class FilesHandler
 
         string after = query["after"].ToString();
         string purpose = query["purpose"].ToString();
+        FileListFilter dates = FileListFilter.Parse(query, out string? dateError);
+        if (dateError is not null)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, dateError);
+        }
 
         IReadOnlyList<StoredFile> all = call.Server.Files.List();
         int start = 0;
@@ -95,7 +106,7 @@ internal static class FilesHandler
         bool hasMore = false;
         for (int i = start; i < all.Count; i++)
         {
-            if (purpose.Length > 0 && all[i].Purpose != purpose)
+            if ((purpose.Length > 0 && all[i].Purpose != purpose) || !dates.Matches(all[i]))
             {
                 continue;
             }
@@ -137,6 +148,11 @@ internal static class FilesHandler
         if (file is null)
         {
             return NotFoundAsync(call, id);
+        }
+
+        if (FileRuleResponses.RefuseDownload(call, file) is Task refused)
+        {
+            return refused;
         }
 
         if (file.Content is null)
