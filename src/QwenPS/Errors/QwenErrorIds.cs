@@ -18,6 +18,8 @@ namespace QwenPS
         public const string PartialModeWithThinking = "PartialModeWithThinking";
         public const string NothingToContinue = "NothingToContinue";
 
+        public const string DocumentNotText = "DocumentNotText";
+
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";
         public const string AccessDenied = "AccessDenied";
