@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Documents;
+using QwenPS.Transport;
 using Xunit;
 
 namespace QwenPS.Tests.Documents
@@ -41,7 +41,7 @@ namespace QwenPS.Tests.Documents
             var starts = new List<TimeSpan>();
             for (int i = 0; i < 7; i++)
             {
-                await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+                (await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None)).Dispose();
                 starts.Add(clock.Now);
             }
 
@@ -49,20 +49,35 @@ namespace QwenPS.Tests.Documents
         }
 
         [Fact]
+        public async Task A_slot_counts_from_when_its_request_finished_and_holds_the_window_while_in_flight()
+        {
+            var gate = new RequestGate(uploadsPerSecond: 1);
+            IDisposable first = await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+            Task<IDisposable> second = gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+
+            await Task.Delay(300);
+            Assert.False(second.IsCompleted, "the second upload started while the first was still in flight");
+            var sinceFirstFinished = System.Diagnostics.Stopwatch.StartNew();
+            first.Dispose();
+            (await second).Dispose();
+            Assert.True(sinceFirstFinished.Elapsed >= TimeSpan.FromSeconds(1), "second started " + sinceFirstFinished.Elapsed + " after the first finished");
+        }
+
+        [Fact]
         public async Task Chat_requests_have_no_rate_and_file_calls_their_own_window()
         {
             var (gate, clock) = Create(uploads: 1, fileCalls: 2);
-            await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+            (await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None)).Dispose();
             for (int i = 0; i < 50; i++)
             {
-                await gate.EnterAsync(GatedRequestKind.Other, CancellationToken.None);
+                (await gate.EnterAsync(GatedRequestKind.Other, CancellationToken.None)).Dispose();
             }
 
-            await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None);
-            await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None);
+            (await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None)).Dispose();
+            (await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None)).Dispose();
             Assert.Equal(TimeSpan.Zero, clock.Now);
 
-            await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None);
+            (await gate.EnterAsync(GatedRequestKind.FileManagement, CancellationToken.None)).Dispose();
             Assert.Equal(Period, clock.Now);
         }
 
@@ -73,9 +88,9 @@ namespace QwenPS.Tests.Documents
             gate.Pause(TimeSpan.FromSeconds(5));
             gate.Pause(TimeSpan.FromSeconds(2));
 
-            await gate.EnterAsync(GatedRequestKind.Other, CancellationToken.None);
+            (await gate.EnterAsync(GatedRequestKind.Other, CancellationToken.None)).Dispose();
             Assert.Equal(TimeSpan.FromSeconds(5), clock.Now);
-            await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+            (await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None)).Dispose();
             Assert.Equal(TimeSpan.FromSeconds(5), clock.Now);
             Assert.Equal(1, gate.Waits);
         }
@@ -101,7 +116,7 @@ namespace QwenPS.Tests.Documents
             {
                 workers.Add(Task.Run(async () =>
                 {
-                    await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None);
+                    (await gate.EnterAsync(GatedRequestKind.Upload, CancellationToken.None)).Dispose();
                     lock (starts)
                     {
                         starts.Add(clock.Elapsed);

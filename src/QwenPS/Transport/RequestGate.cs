@@ -5,21 +5,8 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace QwenPS.Documents
+namespace QwenPS.Transport
 {
-    /// <summary>What a request counts against in <see cref="RequestGate"/>.</summary>
-    internal enum GatedRequestKind
-    {
-        /// <summary>Chat and anything else: no rate of its own, only the shared pause.</summary>
-        Other,
-
-        /// <summary>POST /files: 3 per second per account.</summary>
-        Upload,
-
-        /// <summary>GET and DELETE under /files: retrieve, list and delete share 10 per second.</summary>
-        FileManagement,
-    }
-
     /// <summary>
     /// One gate for every request of a command that runs many workers at once (Invoke-QwenDocumentChat): it keeps
     /// uploads and file-management calls within the Files API's per-second limits, and when the service asks one
@@ -76,8 +63,13 @@ namespace QwenPS.Documents
             return (collection || item) && (method == HttpMethod.Get || method == HttpMethod.Delete) ? GatedRequestKind.FileManagement : GatedRequestKind.Other;
         }
 
-        /// <summary>Waits until a request of this kind may be sent: no pause is in force and its rate window has room.</summary>
-        public async Task EnterAsync(GatedRequestKind kind, CancellationToken cancellationToken)
+        /// <summary>
+        /// Waits until a request of this kind may be sent: no pause is in force and its rate window has room. Dispose
+        /// the lease when the request's answer (or failure) has come back: a slot counts from then, not from when it
+        /// was taken, because only then is it sure the service has seen the request (a first request may spend a while
+        /// opening its connection, and the service counts requests when they arrive).
+        /// </summary>
+        public async Task<IDisposable> EnterAsync(GatedRequestKind kind, CancellationToken cancellationToken)
         {
             while (true)
             {
@@ -89,9 +81,15 @@ namespace QwenPS.Documents
                     if (wait <= TimeSpan.Zero)
                     {
                         Window? window = kind == GatedRequestKind.Upload ? _uploads : kind == GatedRequestKind.FileManagement ? _fileCalls : null;
-                        if (window == null || window.TryTake(now, out wait))
+                        if (window == null)
                         {
-                            return;
+                            return NoLease.Instance;
+                        }
+
+                        Slot? slot = window.TryTake(now, out wait);
+                        if (slot != null)
+                        {
+                            return new Lease(this, slot);
                         }
                     }
 
@@ -115,12 +113,55 @@ namespace QwenPS.Documents
             }
         }
 
-        /// <summary>A sliding window: at most <c>limit</c> starts in any <c>period</c>.</summary>
+        private void Release(Slot slot)
+        {
+            lock (_lock)
+            {
+                slot.Done = _now();
+            }
+        }
+
+        /// <summary>How long to look again when every slot of a window is still in flight.</summary>
+        private static readonly TimeSpan InFlightRecheck = TimeSpan.FromMilliseconds(25);
+
+        /// <summary>One request's place in a window: in flight until <see cref="Done"/> is set.</summary>
+        private sealed class Slot
+        {
+            public TimeSpan? Done { get; set; }
+        }
+
+        private sealed class Lease : IDisposable
+        {
+            private RequestGate? _gate;
+            private readonly Slot _slot;
+
+            public Lease(RequestGate gate, Slot slot)
+            {
+                _gate = gate;
+                _slot = slot;
+            }
+
+            public void Dispose()
+            {
+                Interlocked.Exchange(ref _gate, null)?.Release(_slot);
+            }
+        }
+
+        private sealed class NoLease : IDisposable
+        {
+            public static readonly NoLease Instance = new NoLease();
+
+            public void Dispose()
+            {
+            }
+        }
+
+        /// <summary>A sliding window: at most <c>limit</c> requests in flight or finished within the last <c>period</c>.</summary>
         private sealed class Window
         {
             private readonly int _limit;
             private readonly TimeSpan _period;
-            private readonly Queue<TimeSpan> _starts = new Queue<TimeSpan>();
+            private readonly List<Slot> _slots = new List<Slot>();
 
             public Window(int limit, TimeSpan period)
             {
@@ -128,22 +169,29 @@ namespace QwenPS.Documents
                 _period = period;
             }
 
-            public bool TryTake(TimeSpan now, out TimeSpan wait)
+            public Slot? TryTake(TimeSpan now, out TimeSpan wait)
             {
-                while (_starts.Count > 0 && _starts.Peek() <= now - _period)
+                _slots.RemoveAll(slot => slot.Done.HasValue && slot.Done.Value <= now - _period);
+                if (_slots.Count < _limit)
                 {
-                    _starts.Dequeue();
-                }
-
-                if (_starts.Count < _limit)
-                {
-                    _starts.Enqueue(now);
+                    var slot = new Slot();
+                    _slots.Add(slot);
                     wait = TimeSpan.Zero;
-                    return true;
+                    return slot;
                 }
 
-                wait = _starts.Peek() + _period - now;
-                return false;
+                TimeSpan? oldest = null;
+                foreach (Slot slot in _slots)
+                {
+                    if (slot.Done.HasValue && (!oldest.HasValue || slot.Done.Value < oldest.Value))
+                    {
+                        oldest = slot.Done;
+                    }
+                }
+
+                // The oldest finished slot leaves the window first (those in flight count from when they finish, later).
+                wait = oldest.HasValue ? oldest.Value + _period - now : InFlightRecheck;
+                return null;
             }
         }
     }
