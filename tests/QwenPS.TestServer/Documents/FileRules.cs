@@ -164,6 +164,11 @@ public sealed class FileRules
         }
     }
 
+    /// <summary>Holds a stored file in "processing" for <paramref name="delay"/> from now, then gives it <paramref name="status"/>
+    /// (e.g. a seeded file that the service is still parsing).</summary>
+    public void HoldProcessing(string id, TimeSpan delay, string status = "processed", string? details = null)
+        => StartTimer(id, DateTimeOffset.UtcNow + delay, status, details);
+
     /// <summary>A seeded file that stays "processing" until <paramref name="readyAt"/>, then takes <paramref name="status"/>.</summary>
     internal void StartTimer(string id, DateTimeOffset readyAt, string status, string? details)
     {
