@@ -13,11 +13,13 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('bin/QwenPS.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-QwenDocument'
         'Add-QwenFileReference'
         'Connect-Qwen'
         'Disconnect-Qwen'
         'Get-QwenFile'
         'Invoke-QwenChat'
+        'Invoke-QwenDocumentChat'
         'New-QwenMessage'
         'New-QwenTool'
         'Remove-QwenFile'
