@@ -15,7 +15,8 @@ namespace QwenPS.Tests.Metadata
 
         private static readonly string[] ExpectedCmdlets =
         {
-            "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
+            "Add-QwenDocument", "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "Invoke-QwenDocumentChat",
+            "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -96,6 +97,8 @@ namespace QwenPS.Tests.Metadata
         [InlineData("Remove-QwenFile", "FileId", "ValueFromPipelineByPropertyName")]
         [InlineData("Get-QwenFile", "FileId", "ValueFromPipeline")]
         [InlineData("Remove-QwenFile", "FileId", "ValueFromPipeline")]
+        [InlineData("Add-QwenDocument", "InputObject", "ValueFromPipeline")]
+        [InlineData("Invoke-QwenDocumentChat", "InputObject", "ValueFromPipeline")]
         public void Pipeline_input_is_accepted_where_documented(string cmdlet, string parameter, string flag)
         {
             ParameterInfo info = Meta.Cmdlets.Single(c => c.Name == cmdlet).Parameters.Single(p => p.Name == parameter);
@@ -107,7 +110,8 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" },
+                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" }
+                    .Concat(new[] { "Add-QwenDocument -InputObject", "Invoke-QwenDocumentChat -InputObject" }).OrderBy(x => x),
                 byValue);
         }
 
@@ -124,7 +128,7 @@ namespace QwenPS.Tests.Metadata
         {
             // Invoke-QwenChat: a plain chat asks (it spends money), and with -Tool the switches go on to the tools.
             Assert.Equal(
-                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Remove-QwenFile" },
+                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Remove-QwenFile" }.Concat(new[] { "Invoke-QwenDocumentChat" }).OrderBy(n => n),
                 Meta.Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name).OrderBy(n => n));
         }
 
