@@ -19,6 +19,8 @@ namespace QwenPS
         public const string NothingToContinue = "NothingToContinue";
 
         public const string DocumentNotText = "DocumentNotText";
+        public const string DestinationExists = "DestinationExists";
+        public const string FileWriteFailed = "FileWriteFailed";
 
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";
