@@ -23,6 +23,7 @@
         'New-QwenMessage'
         'New-QwenTool'
         'Remove-QwenFile'
+        'Save-QwenFileContent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -8,9 +8,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Benchmarks.Report;
 using QwenPS.Documents;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Output;
 using QwenPS.TestServer;
-using QwenPS.Wire;
 
 namespace QwenPS.Benchmarks.Documents
 {
@@ -120,7 +121,7 @@ namespace QwenPS.Benchmarks.Documents
 
         private static (double Seconds, long Peak, long Before, long After) Run(DashScopeTestServer server, System.Net.Http.HttpClient http, List<DocumentInput> documents, string mode, int limit, int count)
         {
-            var options = new DocumentChatOptions("Summarise in one line.", messages => new ChatRequest(DocumentChatOptions.DefaultModel, messages))
+            var options = new DocumentChatOptions("Summarise in one line.", new ChatRequest(DocumentChatOptions.DefaultModel, Array.Empty<QwenMessage>()))
             {
                 ThrottleLimit = limit,
                 NoReuse = true,
@@ -144,7 +145,6 @@ namespace QwenPS.Benchmarks.Documents
                     output => Task.Run(() =>
                     {
                         QwenClient client = QwenCalls.Client(http, server.BaseUri, output);
-                        client.Settings.Gate = new RequestGate();
                         return new DocumentChatOperation(client, options, null, output).RunAsync(documents, cancellation.Token);
                     }),
                     answers,

@@ -3,8 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using QwenPS.Chat;
 using QwenPS.Documents;
-using QwenPS.Engine;
+using QwenPS.Files;
 
 namespace QwenPS.Commands
 {
@@ -170,8 +171,7 @@ namespace QwenPS.Commands
                 return;
             }
 
-            ChatOptions chat = BuildChatOptions();
-            var options = new DocumentChatOptions(Prompt, messages => ChatOperation.BuildRequest(chat, messages, Model, _ => { }))
+            DocumentChatOptions options = Guard(() => new DocumentChatOptions(Prompt, BuildTemplate())
             {
                 SystemPrompt = SystemPrompt,
                 SendAs = As,
@@ -179,19 +179,11 @@ namespace QwenPS.Commands
                 NoReuse = NoReuse.IsPresent,
                 RemoveAfter = RemoveAfter.IsPresent,
                 ProcessingTimeout = TimeSpan.FromSeconds(ProcessingTimeoutSec),
-            };
+            });
 
-            // Say once, here, what BuildRequest decides for every document (streaming for thinking models…).
-            ChatOperation.BuildRequest(chat, new[] { new QwenMessage(QwenRole.User, Prompt) }, Model, WriteVerbose);
-            var gate = new RequestGate();
-            RunWithClient(
-                (client, output, token) =>
-                {
-                    FileIdIndex? index = NoReuse.IsPresent ? null
-                        : FileIdIndex.Load(FileIdIndex.DataFolder(Environment), client.Settings.BaseUri, client.Settings.ApiKey.Reveal(), client.Warning);
-                    return new DocumentChatOperation(client, options, index, output).RunAsync(approved, token);
-                },
-                client => client.Settings.Gate = gate);
+            // Say once, here, what is decided for every document (streaming for thinking models…).
+            options.BuildRequest(new[] { new QwenMessage(QwenRole.User, Prompt) }, WriteVerbose);
+            RunWithClient((client, output, token) => DocumentChatOperation.AskAllAsync(client, options, approved, Environment, output, token));
         }
 
         /// <summary>A piped document: a file, a stored file, a path, or a file id (a string that is not an existing file).</summary>
@@ -226,24 +218,22 @@ namespace QwenPS.Commands
             }
         }
 
-        private ChatOptions BuildChatOptions()
+        /// <summary>The model and every bound parameter that is a chat body field (a row of <see cref="ChatFields"/>).</summary>
+        private ChatRequest BuildTemplate()
         {
-            bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-            return new ChatOptions
+            var template = new ChatRequest(Model, Array.Empty<QwenMessage>())
             {
-                Model = Model,
-                Prompt = Prompt,
-                EnableThinking = Bound(nameof(EnableThinking)) ? EnableThinking.IsPresent : (bool?)null,
-                ThinkingBudget = Bound(nameof(ThinkingBudget)) ? ThinkingBudget : (int?)null,
-                Temperature = Bound(nameof(Temperature)) ? Temperature : (double?)null,
-                TopP = Bound(nameof(TopP)) ? TopP : (double?)null,
-                TopK = Bound(nameof(TopK)) ? TopK : (int?)null,
-                MaxTokens = Bound(nameof(MaxTokens)) ? MaxTokens : (int?)null,
-                Seed = Bound(nameof(Seed)) ? Seed : (int?)null,
-                Stop = Stop,
-                PresencePenalty = Bound(nameof(PresencePenalty)) ? PresencePenalty : (double?)null,
                 AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),
             };
+            foreach (ChatField field in ChatFields.All)
+            {
+                if (MyInvocation.BoundParameters.TryGetValue(field.Parameter, out object? value))
+                {
+                    template[field] = PowerShellValues.ToPlain(value);
+                }
+            }
+
+            return template;
         }
     }
 }

@@ -6,7 +6,11 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Files;
+using QwenPS.Output;
+using QwenPS.Transport;
 
 namespace QwenPS.Documents
 {
@@ -25,6 +29,9 @@ namespace QwenPS.Documents
         private static int _nextActivityId = 5000;
 
         private readonly QwenClient _client;
+        private readonly QwenTransport _transport;
+        private readonly FilesApi _files;
+        private readonly ChatApi _chat;
         private readonly DocumentChatOptions _options;
         private readonly FileIdIndex? _index;
         private readonly IQwenOutput _output;
@@ -40,9 +47,26 @@ namespace QwenPS.Documents
         public DocumentChatOperation(QwenClient client, DocumentChatOptions options, FileIdIndex? index, IQwenOutput output)
         {
             _client = client;
+            _transport = client.Transport;
+
+            // Every request of the command passes one gate: the service's rates and pauses hold for all workers.
+            client.Settings.Gate ??= new RequestGate();
+            _files = new FilesApi(client.Transport);
+            _chat = new ChatApi(client.Transport);
             _options = options;
             _index = options.NoReuse ? null : index;
             _output = output;
+        }
+
+        /// <summary>
+        /// What the cmdlet runs: the file-id index of this account and region is loaded (unless -NoReuse) from the data
+        /// folder <paramref name="environment"/> names, then every document is asked about. Returns how many failed.
+        /// </summary>
+        public static Task<int> AskAllAsync(QwenClient client, DocumentChatOptions options, IReadOnlyList<DocumentInput> documents, Func<string, string?> environment, IQwenOutput output, CancellationToken cancellationToken)
+        {
+            FileIdIndex? index = options.NoReuse ? null
+                : FileIdIndex.Load(FileIdIndex.DataFolder(environment), client.Settings.BaseUri, client.Settings.ApiKey.Reveal(), client.Transport.Warning);
+            return new DocumentChatOperation(client, options, index, output).RunAsync(documents, cancellationToken);
         }
 
         /// <summary>Documents that failed.</summary>
@@ -56,7 +80,7 @@ namespace QwenPS.Documents
             _total = documents.Count;
             int next = -1;
             int workers = Math.Max(1, Math.Min(_options.ThrottleLimit, documents.Count));
-            _client.Verbose(string.Format(CultureInfo.InvariantCulture, "{0} document(s), {1} at a time, {2}.", documents.Count, workers, _options.SendAs == QwenDocumentSendMode.Text ? "text files inline" : "by file id"));
+            _transport.Verbose(string.Format(CultureInfo.InvariantCulture, "{0} document(s), {1} at a time, {2}.", documents.Count, workers, _options.SendAs == QwenDocumentSendMode.Text ? "text files inline" : "by file id"));
             try
             {
                 var tasks = new Task[workers];
@@ -84,7 +108,7 @@ namespace QwenPS.Documents
             finally
             {
                 // Also after a stop: the uploads that finished are remembered, so a rerun does not repeat them.
-                _index?.Save(_client.Warning);
+                _index?.Save(_transport.Warning);
                 _output.WriteProgress(new QwenProgress(_activityId, Activity, Status(), 100, completed: true));
             }
 
@@ -151,14 +175,14 @@ namespace QwenPS.Documents
                 string? warning = DocumentText.InlineWarning(Path.GetFileName(path), text);
                 if (warning != null)
                 {
-                    _client.Warning(warning);
+                    _transport.Warning(warning);
                 }
 
                 return text;
             }
             catch (QwenException error) when (error.ErrorId == QwenErrorIds.DocumentNotText)
             {
-                _client.Verbose(Path.GetFileName(path) + " is not a text file: sending it by file id.");
+                _transport.Verbose(Path.GetFileName(path) + " is not a text file: sending it by file id.");
                 return null;
             }
         }
@@ -174,12 +198,12 @@ namespace QwenPS.Documents
             if (document.StoredFile != null)
             {
                 QwenFileInfo stored = FileReferenceSource.Stored(document.StoredFile).StoredFile!;
-                QwenFileInfo ready = QwenClient.IsProcessed(stored.Status) ? stored : await _client.WaitForFileAsync(stored, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
+                QwenFileInfo ready = FilesApi.IsProcessed(stored.Status) ? stored : await _files.WaitForFileAsync(stored, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
                 return new PreparedFile(ready.Id, ready.FileName, reused: false, knownProcessed: true);
             }
 
             string path = document.LocalPath!;
-            FileUploadRules.Check(path);
+            FileUploadRules.Check(path, FilePurposes.FileExtract);
             string hash = Hash(path);
 
             // Identical contents in this command share one upload and one wait; the first to ask does them.
@@ -187,7 +211,7 @@ namespace QwenPS.Documents
             PreparedFile file = await shared.Value.ConfigureAwait(false);
             if (!string.Equals(file.LocalPath, path, StringComparison.Ordinal))
             {
-                _client.Verbose("'" + Path.GetFileName(path) + "' has the same content as '" + Path.GetFileName(file.LocalPath ?? file.Id) + "': using " + file.Id + ".");
+                _transport.Verbose("'" + Path.GetFileName(path) + "' has the same content as '" + Path.GetFileName(file.LocalPath ?? file.Id) + "': using " + file.Id + ".");
             }
 
             return file;
@@ -202,16 +226,16 @@ namespace QwenPS.Documents
                 QwenFileInfo? stored = await StillThereAsync(known.Id, cancellationToken).ConfigureAwait(false);
                 if (stored != null)
                 {
-                    _client.Verbose("Reusing " + stored.Id + " for '" + name + "': uploaded before with the same SHA-256.");
-                    QwenFileInfo ready = await _client.WaitForFileAsync(stored, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
+                    _transport.Verbose("Reusing " + stored.Id + " for '" + name + "': uploaded before with the same SHA-256.");
+                    QwenFileInfo ready = await _files.WaitForFileAsync(stored, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
                     return new PreparedFile(ready.Id, path, reused: true, knownProcessed: true);
                 }
 
-                _client.Verbose("The index named " + known.Id + " for '" + name + "', but it is gone or unusable: uploading again.");
+                _transport.Verbose("The index named " + known.Id + " for '" + name + "', but it is gone or unusable: uploading again.");
                 _index!.Forget(hash);
             }
 
-            QwenFileInfo uploaded = await _client.UploadFileAsync(path, QwenClient.FileExtractPurpose, cancellationToken).ConfigureAwait(false);
+            QwenFileInfo uploaded = await _files.UploadFileAsync(path, FilePurposes.FileExtract, cancellationToken).ConfigureAwait(false);
             var prepared = new PreparedFile(uploaded.Id, path, reused: false, knownProcessed: false);
             _uploaded.Enqueue(prepared);
             if (!_options.RemoveAfter)
@@ -221,7 +245,7 @@ namespace QwenPS.Documents
 
             try
             {
-                QwenFileInfo processed = await _client.WaitForFileAsync(uploaded, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
+                QwenFileInfo processed = await _files.WaitForFileAsync(uploaded, _options.ProcessingTimeout, cancellationToken).ConfigureAwait(false);
                 return new PreparedFile(processed.Id, path, reused: false, knownProcessed: true);
             }
             catch (QwenException error) when (error.ErrorId == QwenErrorIds.FileProcessingFailed)
@@ -237,9 +261,9 @@ namespace QwenPS.Documents
         {
             try
             {
-                QwenFileInfo file = await _client.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-                bool usable = (file.Purpose == null || file.Purpose == QwenClient.FileExtractPurpose)
-                    && (QwenClient.IsProcessed(file.Status) || QwenClient.IsProcessing(file.Status));
+                QwenFileInfo file = await _files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+                bool usable = (file.Purpose == null || file.Purpose == FilePurposes.FileExtract)
+                    && (FilesApi.IsProcessed(file.Status) || FilesApi.IsProcessing(file.Status));
                 return usable ? file : null;
             }
             catch (QwenException error) when (error.ErrorId == QwenErrorIds.NotFound)
@@ -260,18 +284,18 @@ namespace QwenPS.Documents
             {
                 try
                 {
-                    return await _client.ChatAsync(_options.BuildRequest(messages), null, cancellationToken).ConfigureAwait(false);
+                    return await _chat.ChatAsync(_options.BuildRequest(messages, _ => { }), null, cancellationToken).ConfigureAwait(false);
                 }
                 catch (QwenException error) when (file != null && IsParsingInProgress(error) && clock.Elapsed < _options.ProcessingTimeout)
                 {
                     attempt++;
-                    _client.Verbose(file.Id + " is still being parsed: waiting before asking again.");
-                    var pending = new QwenFileInfo(file.Id, file.LocalPath, 0, QwenClient.FileExtractPurpose, "processing", null, null);
-                    await _client.WaitForFileAsync(pending, _options.ProcessingTimeout - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+                    _transport.Verbose(file.Id + " is still being parsed: waiting before asking again.");
+                    var pending = new QwenFileInfo(file.Id, file.LocalPath, 0, FilePurposes.FileExtract, "processing", null, null);
+                    await _files.WaitForFileAsync(pending, _options.ProcessingTimeout - clock.Elapsed, cancellationToken).ConfigureAwait(false);
                     if (file.KnownProcessed || attempt > 1)
                     {
                         // The file already said processed: give the service a moment before the next try.
-                        await _client.Settings.Delay(_client.Settings.PollInterval(attempt), cancellationToken).ConfigureAwait(false);
+                        await _transport.Settings.Delay(_transport.Settings.PollInterval(attempt), cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -286,7 +310,7 @@ namespace QwenPS.Documents
             {
                 try
                 {
-                    await _client.DeleteFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
+                    await _files.DeleteFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
                 }
                 catch (QwenException error) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using QwenPS.Wire;
+using QwenPS.Chat;
 
 namespace QwenPS.Documents
 {
@@ -11,17 +11,32 @@ namespace QwenPS.Documents
         public const string DefaultModel = "qwen-long";
         public const int DefaultThrottleLimit = 4;
 
-        public DocumentChatOptions(string prompt, Func<IReadOnlyList<QwenMessage>, ChatRequest> buildRequest)
+        /// <param name="prompt">The question asked of every document.</param>
+        /// <param name="template">The model, body fields and extras every conversation sends (its messages are not used).</param>
+        public DocumentChatOptions(string prompt, ChatRequest template)
         {
             Prompt = prompt;
-            BuildRequest = buildRequest;
+            Template = template;
         }
 
         /// <summary>The question asked of every document.</summary>
         public string Prompt { get; }
 
-        /// <summary>Makes the chat request for one document's messages (model, thinking, temperature… as Invoke-QwenChat).</summary>
-        public Func<IReadOnlyList<QwenMessage>, ChatRequest> BuildRequest { get; }
+        /// <summary>The model and every body field (thinking, temperature… as Invoke-QwenChat) of each conversation.</summary>
+        public ChatRequest Template { get; }
+
+        /// <summary>One document's request: the template's model and fields, these messages, streamed when the model or
+        /// thinking needs it (as Invoke-QwenChat decides).</summary>
+        public ChatRequest BuildRequest(IReadOnlyList<QwenMessage> messages, Action<string> verbose)
+        {
+            var request = new ChatRequest(Template.Model, messages) { AdditionalParameters = Template.AdditionalParameters };
+            foreach (ChatField field in ChatFields.All)
+            {
+                request[field] = Template[field];
+            }
+
+            return ChatOperation.PrepareRequest(new ChatRun(), request, verbose);
+        }
 
         public string SystemPrompt { get; set; } = DefaultSystemPrompt;
 

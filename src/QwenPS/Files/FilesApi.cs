@@ -147,23 +147,24 @@ namespace QwenPS.Files
         private Uri FileUri(string fileId, string? suffix) => _transport.Endpoint("/files/" + Uri.EscapeDataString(fileId) + suffix);
 
         /// <summary>Lists files, following <c>has_more</c> pages; <paramref name="onFile"/> gets each as it is read.</summary>
-        public async Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken)
+        public Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken) =>
+            ListFilesAsync(new FileListQuery { Purpose = purpose, PageSize = pageSize }, file =>
+            {
+                onFile(file);
+                return true;
+            }, cancellationToken);
+
+        /// <summary>
+        /// Lists the files <paramref name="query"/> asks for, page after page (<c>after</c> = the last id of the previous
+        /// page); <paramref name="onFile"/> gets each match as its page arrives and returns false to stop, so no further
+        /// page is requested.
+        /// </summary>
+        public async Task ListFilesAsync(FileListQuery query, Func<QwenFileInfo, bool> onFile, CancellationToken cancellationToken)
         {
-            string? after = null;
+            string? cursor = query.After;
             while (true)
             {
-                var query = new List<string> { "limit=" + pageSize.ToString(CultureInfo.InvariantCulture) };
-                if (purpose != null)
-                {
-                    query.Add("purpose=" + Uri.EscapeDataString(purpose));
-                }
-
-                if (after != null)
-                {
-                    query.Add("after=" + Uri.EscapeDataString(after));
-                }
-
-                Uri uri = new Uri(_transport.Endpoint("/files").AbsoluteUri + "?" + string.Join("&", query));
+                Uri uri = new Uri(_transport.Endpoint("/files").AbsoluteUri + "?" + query.QueryString(cursor));
                 WireFileList list;
                 using (HttpResponseMessage response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), "files", cancellationToken).ConfigureAwait(false))
                 {
@@ -175,15 +176,18 @@ namespace QwenPS.Files
                 {
                     QwenFileInfo info = ToFileInfo(file, "files");
                     last = info.Id;
-                    onFile(info);
+                    if (query.Matches(info) && !onFile(info))
+                    {
+                        return;
+                    }
                 }
 
-                if (!list.HasMore || last == null || last == after)
+                if (!list.HasMore || last == null || last == cursor)
                 {
                     return;
                 }
 
-                after = last;
+                cursor = last;
             }
         }
 

@@ -78,6 +78,9 @@ namespace QwenPS.Output
                 case ItemKind.Live:
                     target.WriteLive(item.Live);
                     break;
+                case ItemKind.Error:
+                    target.WriteError((QwenException)item.Payload!);
+                    break;
             }
         }
 
@@ -92,6 +95,8 @@ namespace QwenPS.Output
         public void WriteProgress(QwenProgress progress) => Post(new Item(ItemKind.Progress, progress));
 
         public void WriteLive(LiveText text) => Post(new Item(ItemKind.Live, null, text));
+
+        public void WriteError(QwenException error) => Post(new Item(ItemKind.Error, error));
 
         private void Post(Item item)
         {
@@ -115,6 +120,7 @@ namespace QwenPS.Output
             Warning,
             Progress,
             Live,
+            Error,
         }
 
         private readonly struct Item

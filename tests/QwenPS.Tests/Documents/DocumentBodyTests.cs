@@ -3,8 +3,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QwenPS.Documents;
-using QwenPS.Engine;
-using QwenPS.Wire;
+using QwenPS.Chat;
+using QwenPS.Chat.Wire;
+using QwenPS.Files;
 using Xunit;
 
 namespace QwenPS.Tests.Documents

@@ -6,10 +6,12 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using QwenPS.Documents;
+using QwenPS.Chat;
 using QwenPS.Engine;
+using QwenPS.Output;
+using QwenPS.Transport;
 using QwenPS.TestServer;
 using QwenPS.Tests.Support;
-using QwenPS.Wire;
 using Xunit;
 
 namespace QwenPS.Tests.Documents
@@ -43,7 +45,7 @@ namespace QwenPS.Tests.Documents
 
         private static DocumentChatOptions Options(Action<DocumentChatOptions>? configure = null)
         {
-            var options = new DocumentChatOptions(Prompt, messages => new ChatRequest(DocumentChatOptions.DefaultModel, messages));
+            var options = new DocumentChatOptions(Prompt, new ChatRequest(DocumentChatOptions.DefaultModel, Array.Empty<QwenMessage>()));
             configure?.Invoke(options);
             return options;
         }

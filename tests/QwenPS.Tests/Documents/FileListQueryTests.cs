@@ -1,5 +1,5 @@
 using System;
-using QwenPS.Documents;
+using QwenPS.Files;
 using Xunit;
 
 namespace QwenPS.Tests.Documents

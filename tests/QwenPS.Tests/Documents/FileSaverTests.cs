@@ -3,7 +3,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using QwenPS.Documents;
+using QwenPS.Files;
 using QwenPS.Tests.Support;
 using Xunit;
 

@@ -16,7 +16,7 @@ namespace QwenPS.Tests.Metadata
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-QwenDocument", "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "Invoke-QwenDocumentChat",
-            "New-QwenMessage", "New-QwenTool", "Remove-QwenFile",
+            "New-QwenMessage", "New-QwenTool", "Remove-QwenFile", "Save-QwenFileContent",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -111,14 +111,14 @@ namespace QwenPS.Tests.Metadata
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
                 new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" }
-                    .Concat(new[] { "Add-QwenDocument -InputObject", "Invoke-QwenDocumentChat -InputObject" }).OrderBy(x => x),
+                    .Concat(new[] { "Add-QwenDocument -InputObject", "Invoke-QwenDocumentChat -InputObject", "Save-QwenFileContent -FileId" }).OrderBy(x => x),
                 byValue);
         }
 
         [Fact]
         public void The_id_parameters_accept_Id_by_property_name_so_QwenFileInfo_pipes_in()
         {
-            Assert.All(new[] { "Get-QwenFile", "Remove-QwenFile" }, name =>
+            Assert.All(new[] { "Get-QwenFile", "Remove-QwenFile", "Save-QwenFileContent" }, name =>
                 Assert.Contains("Id", Meta.Cmdlets.Single(c => c.Name == name).Parameters.Single(p => p.Name == "FileId").Aliases));
             Assert.NotNull(typeof(QwenFileInfo).GetProperty("Id"));
         }

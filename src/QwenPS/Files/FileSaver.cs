@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace QwenPS.Documents
+namespace QwenPS.Files
 {
     /// <summary>
     /// Save-QwenFileContent's file handling, around any download that writes into a stream: the bytes go to a

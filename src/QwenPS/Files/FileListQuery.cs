@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace QwenPS.Documents
+namespace QwenPS.Files
 {
     /// <summary>
     /// What Get-QwenFile and Remove-QwenFile -Purpose/-CreatedAfter/-CreatedBefore/-FileName list: the query of each
