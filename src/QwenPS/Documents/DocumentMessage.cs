@@ -7,8 +7,8 @@ using System.Text.Json;
 namespace QwenPS.Documents
 {
     /// <summary>
-    /// The document system messages of qwen-long that carry text (docs/dashscope-notes.md, "Passing documents to
-    /// qwen-long"): the plain-text form, whose content is the document itself, and the older JSON-string form, whose
+    /// The document system messages of qwen-long that carry text (docs/dashscope-notes.md,
+    /// "Documents as text and at scale"): the plain-text form, whose content is the document itself, and the older JSON-string form, whose
     /// content is one serialised object <c>{"content", "file_type", "filename", "title"}</c>.
     /// </summary>
     internal static class DocumentMessage

@@ -10,11 +10,11 @@ namespace QwenPS.Documents
     /// Reads a document as text, honestly: a byte order mark decides UTF-8, UTF-16 or UTF-32; without one the bytes
     /// must be valid UTF-8. Formats that only the service can extract (PDF, Office, e-books, images) and any other
     /// binary file are refused with <see cref="QwenErrorIds.DocumentNotText"/>, naming Add-QwenFileReference,
-    /// which uploads them for the service to read (docs/dashscope-notes.md, "Passing documents to qwen-long").
+    /// which uploads them for the service to read (docs/dashscope-notes.md, "Documents as text and at scale").
     /// </summary>
     internal static class DocumentText
     {
-        /// <summary>About what qwen-long takes inline; beyond it a document must go by file id (docs/dashscope-notes.md).</summary>
+        /// <summary>About what qwen-long takes inline; beyond it a document must go by file id (docs/dashscope-notes.md, "Documents as text and at scale").</summary>
         public const long InlineTokenLimit = 1000000;
 
         /// <summary>Larger files are not read into memory at all: they are far past <see cref="InlineTokenLimit"/>.</summary>

@@ -8,7 +8,7 @@ namespace QwenPS.Files
     /// What Get-QwenFile and Remove-QwenFile -Purpose/-CreatedAfter/-CreatedBefore/-FileName list: the query of each
     /// page of <c>GET /files</c>, and the exact filter applied to what comes back. DashScope documents the date
     /// filters' formats but neither their time zone nor whether the bounds are inclusive (docs/dashscope-notes.md,
-    /// "Files API"), so the service is asked for a range one day wider on each side, and <c>created_at</c> is then
+    /// "Documents as text and at scale"), so the service is asked for a range one day wider on each side, and <c>created_at</c> is then
     /// compared here: at or after <see cref="CreatedAfter"/>, before <see cref="CreatedBefore"/>.
     /// </summary>
     internal sealed class FileListQuery

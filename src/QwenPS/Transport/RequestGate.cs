@@ -11,7 +11,7 @@ namespace QwenPS.Transport
     /// One gate for every request of a command that runs many workers at once (Invoke-QwenDocumentChat): it keeps
     /// uploads and file-management calls within the Files API's per-second limits, and when the service asks one
     /// worker to wait (Retry-After, or a 429 the retry policy backs off from), it holds every worker for that long
-    /// (docs/dashscope-notes.md, "Files API" and "Rate limits and retries"). Thread-safe.
+    /// (docs/dashscope-notes.md, "Documents as text and at scale"). Thread-safe.
     /// </summary>
     internal sealed class RequestGate
     {

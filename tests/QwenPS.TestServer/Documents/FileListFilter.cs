@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace QwenPS.TestServer.Documents;
 
 /// <summary>
-/// GET /files?create_after=&amp;create_before= (reference §6): the four date forms the service documents,
+/// GET /files?create_after=&amp;create_before= (docs/dashscope-notes.md, "Documents as text and at scale"): the four date forms the service documents,
 /// "20250306123000", "2025-11-12 10:10:10", "2025-11-12", "20251112". The service does not say which time zone it
 /// reads them in; this server reads them as UTC. Both bounds are inclusive. A form it cannot read is a 400.
 /// </summary>

@@ -9,7 +9,7 @@ namespace QwenPS.TestServer.Documents;
 /// <summary>The answers FilesHandler gives when a <see cref="FileRules"/> rule refuses a request.</summary>
 internal static class FileRuleResponses
 {
-    /// <summary>An upload over FileRules.UploadsPerSecond: 429 Throttling.RateQuota (reference §9.2), or null to go on.</summary>
+    /// <summary>An upload over FileRules.UploadsPerSecond: 429 Throttling.RateQuota (docs/dashscope-notes.md, "Errors"), or null to go on.</summary>
     public static Task? ThrottleUpload(ApiCall call)
     {
         FileRules rules = call.Server.Files.Rules;
