@@ -194,7 +194,7 @@ namespace QwenPS.Tests.Documents
             // The first chat is told to wait a second; the second is slow, so its worker asks again only after that answer.
             Server.Enqueue(ServerBehavior.Error(429, "limit_requests", "Requests rate limit exceeded, please try again later.", "limit_requests",
                 new Dictionary<string, string> { ["Retry-After"] = "1" }).ForPath("/chat/completions"));
-            Server.Enqueue(ServerBehavior.DelayThen(TimeSpan.FromMilliseconds(300)).ForPath("/chat/completions"));
+            Server.Enqueue(ServerBehavior.DelayThen(TimeSpan.FromMilliseconds(600)).ForPath("/chat/completions"));
             var documents = new[] { "file-fe-1", "file-fe-2", "file-fe-3", "file-fe-4", "file-fe-5" }.Select(DocumentInput.Id).ToList();
 
             var (test, _) = await RunAsync(documents, Options(o => o.ThrottleLimit = 2));
