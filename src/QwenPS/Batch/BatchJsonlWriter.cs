@@ -27,6 +27,7 @@ namespace QwenPS.Batch
         private readonly BatchLimits _limits;
         private readonly HashSet<string> _customIds = new HashSet<string>(StringComparer.Ordinal);
         private readonly CappedBufferWriter _line;
+        private readonly Utf8JsonWriter _json;
         private string? _model;
 
         public BatchJsonlWriter(Stream output, string url, BatchLimits limits)
@@ -35,6 +36,7 @@ namespace QwenPS.Batch
             _url = url;
             _limits = limits;
             _line = new CappedBufferWriter(limits.MaxLineBytes);
+            _json = new Utf8JsonWriter(_line, WriterOptions);
         }
 
         public int LineCount { get; private set; }
@@ -125,23 +127,27 @@ namespace QwenPS.Batch
 
         public void Flush() => _output.Flush();
 
-        public void Dispose() => _output.Dispose();
+        public void Dispose()
+        {
+            _json.Dispose();
+            _output.Dispose();
+        }
 
         private void WriteLine(string customId, Action<Utf8JsonWriter> writeBody)
         {
+            // One writer for every line (Reset), so a line allocates nothing of its own here.
             _line.Reset();
-            using (var json = new Utf8JsonWriter(_line, WriterOptions))
-            {
-                json.WriteStartObject();
-                json.WriteString("custom_id", customId);
-                json.WriteString("method", "POST");
-                json.WriteString("url", _url);
-                json.WritePropertyName("body");
-                json.WriteStartObject();
-                writeBody(json);
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
+            _json.Reset(_line);
+            _json.WriteStartObject();
+            _json.WriteString("custom_id", customId);
+            _json.WriteString("method", "POST");
+            _json.WriteString("url", _url);
+            _json.WritePropertyName("body");
+            _json.WriteStartObject();
+            writeBody(_json);
+            _json.WriteEndObject();
+            _json.WriteEndObject();
+            _json.Flush();
         }
 
         private QwenException LineTooLarge(string customId, object? target) =>
