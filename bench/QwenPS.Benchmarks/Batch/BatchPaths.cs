@@ -29,6 +29,7 @@ namespace QwenPS.Benchmarks.Batch
                     writer.EnsureFits(text, id, null);
                     writer.Add(id, "qwen-plus", json =>
                     {
+                        json.WriteStartObject();
                         json.WriteString("model", "qwen-plus");
                         json.WritePropertyName("messages");
                         json.WriteStartArray();
@@ -42,6 +43,7 @@ namespace QwenPS.Benchmarks.Batch
                         json.WriteEndObject();
                         json.WriteEndArray();
                         json.WriteBoolean("enable_thinking", false);
+                        json.WriteEndObject();
                     }, text);
                     mapping.Add(i, id, text);
                 }

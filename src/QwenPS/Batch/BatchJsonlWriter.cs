@@ -48,8 +48,8 @@ namespace QwenPS.Batch
         public string? Model => _model;
 
         /// <summary>
-        /// Appends <c>{"custom_id","method":"POST","url","body":{…}}</c>. <paramref name="writeBody"/> writes the body's
-        /// properties (the writer is inside the body object). <paramref name="target"/> names the input in errors.
+        /// Appends <c>{"custom_id","method":"POST","url","body":{…}}</c>. <paramref name="writeBody"/> writes the body
+        /// object whole (the same writer a real-time request body uses). <paramref name="target"/> names the input in errors.
         /// </summary>
         public void Add(string customId, string model, Action<Utf8JsonWriter> writeBody, object? target)
         {
@@ -143,9 +143,7 @@ namespace QwenPS.Batch
             _json.WriteString("method", "POST");
             _json.WriteString("url", _url);
             _json.WritePropertyName("body");
-            _json.WriteStartObject();
             writeBody(_json);
-            _json.WriteEndObject();
             _json.WriteEndObject();
             _json.Flush();
         }

@@ -12,6 +12,7 @@ namespace QwenPS.Tests.Batch
     {
         private static Action<Utf8JsonWriter> Body(string model, string text) => json =>
         {
+            json.WriteStartObject();
             json.WriteString("model", model);
             json.WriteBoolean("enable_thinking", false);
             json.WritePropertyName("messages");
@@ -21,6 +22,7 @@ namespace QwenPS.Tests.Batch
             json.WriteString("content", text);
             json.WriteEndObject();
             json.WriteEndArray();
+            json.WriteEndObject();
         };
 
         private static string[] Lines(MemoryStream stream) =>
@@ -164,7 +166,7 @@ namespace QwenPS.Tests.Batch
             var writer = new BatchJsonlWriter(stream, BatchEndpoints.Embeddings, BatchLimits.Standard);
             foreach (int i in Enumerable.Range(0, 50))
             {
-                writer.Add("e" + i, "text-embedding-v4", json => { json.WriteString("model", "text-embedding-v4"); json.WriteString("input", "line\n" + i); }, null);
+                writer.Add("e" + i, "text-embedding-v4", json => { json.WriteStartObject(); json.WriteString("model", "text-embedding-v4"); json.WriteString("input", "line\n" + i); json.WriteEndObject(); }, null);
             }
 
             string[] ids = Lines(stream).Where(l => l.Length > 0)
