@@ -67,6 +67,23 @@ namespace QwenPS.Batch
             }
         }
 
+        /// <summary>The model named in a mapping file's header; null when the file cannot be read.</summary>
+        public static string? ReadModel(string path)
+        {
+            try
+            {
+                using (var reader = new StreamReader(path, System.Text.Encoding.UTF8))
+                using (JsonDocument header = JsonDocument.Parse(reader.ReadLine() ?? string.Empty))
+                {
+                    return header.RootElement.TryGetProperty("model", out JsonElement model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null;
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is JsonException)
+            {
+                return null;
+            }
+        }
+
         public bool TryGetIndex(string customId, out int index)
         {
             bool found = _entries.TryGetValue(customId, out Entry entry);

@@ -55,7 +55,7 @@ namespace QwenPS
         /// <summary>The service's error code, e.g. <c>data_inspection_failed</c>.</summary>
         public string? ErrorCode { get; internal set; }
 
-        internal QwenBatchResultStatus StatusValue { get; }
+        internal QwenBatchResultStatus StatusValue { get; set; }
 
         public override string ToString() => CustomId + ": " + (Content ?? Error ?? Status);
     }
