@@ -17,15 +17,21 @@
         'Clear-QwenUsage'
         'Connect-Qwen'
         'Disconnect-Qwen'
+        'Get-QwenBatch'
         'Get-QwenFile'
         'Get-QwenModel'
         'Get-QwenUsage'
         'Invoke-QwenChat'
         'Invoke-QwenCodeCompletion'
         'Invoke-QwenTranslation'
+        'New-QwenChatRequest'
         'New-QwenMessage'
         'New-QwenTool'
+        'Receive-QwenBatch'
         'Remove-QwenFile'
+        'Start-QwenBatch'
+        'Stop-QwenBatch'
+        'Wait-QwenBatch'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

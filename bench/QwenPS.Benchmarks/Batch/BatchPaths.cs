@@ -1,12 +1,14 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
 using QwenPS.Batch;
+using QwenPS.Chat;
 
 namespace QwenPS.Benchmarks.Batch
 {
-    /// <summary>The engine paths scenario 5 measures, and its synthetic inputs and result files.</summary>
+    /// <summary>The engine paths scenario 5 measures (what Start-QwenBatch and Receive-QwenBatch run), and its synthetic files.</summary>
     internal static class BatchPaths
     {
         private const string Filler = " The printer on the third floor shows error E-17 again after the update; "
@@ -14,65 +16,45 @@ namespace QwenPS.Benchmarks.Batch
 
         public static string Ticket(int i) => "Ticket " + i.ToString(CultureInfo.InvariantCulture) + ":" + Filler;
 
-        /// <summary>Builds an input file of <paramref name="count"/> chat requests and its mapping file; returns (bytes, lines).</summary>
+        /// <summary>Start-QwenBatch's builder: <paramref name="count"/> prompts with a system prompt, into the request and mapping files.</summary>
         public static (long Bytes, long Records) Build(string file, string folder, int count)
         {
-            long bytes;
-            int lines;
-            using (var mapping = new BatchMappingWriter(folder, "qwen-plus", BatchEndpoints.ChatCompletions))
-            using (var writer = new BatchJsonlWriter(new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024), BatchEndpoints.ChatCompletions, BatchLimits.Standard))
+            var options = new BatchBuildOptions("qwen-plus", QwenBatchEndpoint.ChatCompletions)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    string id = "T-" + i.ToString(CultureInfo.InvariantCulture);
-                    string text = Ticket(i);
-                    writer.EnsureFits(text, id, null);
-                    writer.Add(id, "qwen-plus", json =>
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("model", "qwen-plus");
-                        json.WritePropertyName("messages");
-                        json.WriteStartArray();
-                        json.WriteStartObject();
-                        json.WriteString("role", "system");
-                        json.WriteString("content", "Classify the ticket as bug, question or request.");
-                        json.WriteEndObject();
-                        json.WriteStartObject();
-                        json.WriteString("role", "user");
-                        json.WriteString("content", text);
-                        json.WriteEndObject();
-                        json.WriteEndArray();
-                        json.WriteBoolean("enable_thinking", false);
-                        json.WriteEndObject();
-                    }, text);
-                    mapping.Add(i, id, text);
-                }
-
-                writer.Flush();
-                bytes = writer.Bytes;
-                lines = writer.LineCount;
+                SystemPrompt = "Classify the ticket as bug, question or request.",
+                MappingFolder = Path.Combine(folder, "batches"),
+                TempFolder = folder,
+            };
+            options.Fields.Add(new KeyValuePair<ChatField, object>(ChatFields.EnableThinking, false));
+            using var builder = new BatchInputBuilder(options);
+            for (int i = 0; i < count; i++)
+            {
+                builder.Add(BatchInput.FromText(Ticket(i), "T-" + i.ToString(CultureInfo.InvariantCulture), null));
             }
 
-            File.Delete(file);
-            return (bytes, lines);
+            builder.Complete();
+            return (builder.Bytes, builder.Count);
         }
 
-        /// <summary>Parses a result file line by line; returns (bytes, results).</summary>
+        /// <summary>Receive-QwenBatch's reader: every line parsed and converted into a QwenBatchResult, in service order.</summary>
         public static (long Bytes, long Records) Parse(string path)
         {
             long results = 0;
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024))
+            var batch = new QwenBatch("batch_bench", QwenBatchStatus.Completed, "completed");
+            var files = new[] { new KeyValuePair<string, string>("file-batch_output-bench", path) };
+            long bytes = new FileInfo(path).Length;
+            using (var set = new BatchResultSet(batch, files, null, null, deleteFiles: false))
             {
-                foreach (BatchResultLine line in BatchResultReader.Read(file, CancellationToken.None))
+                foreach (QwenBatchResult result in set.Read(inInputOrder: false, CancellationToken.None))
                 {
-                    if (line.CustomId != null)
+                    if (result.CustomId.Length > 0)
                     {
                         results++;
                     }
                 }
-
-                return (file.Length, results);
             }
+
+            return (bytes, results);
         }
 
         /// <summary>A result file in the service's shape (docs/dashscope-notes.md): every tenth line an error line.</summary>

@@ -3,7 +3,7 @@ using QwenPS.TestServer.Json;
 
 namespace QwenPS.TestServer.Batches;
 
-/// <summary>The batch object of reference §7 (every timestamp key present, null until it happens).</summary>
+/// <summary>The batch object of docs/dashscope-notes.md, "Batch" (every timestamp key present, null until it happens).</summary>
 internal static class BatchJson
 {
     public static string Batch(StoredBatch batch)

@@ -13,7 +13,7 @@ using QwenPS.TestServer.Json;
 namespace QwenPS.TestServer.Batches;
 
 /// <summary>
-/// Reads a batch input file the way the service's validation does (reference §7) and decides every result up front:
+/// Reads a batch input file the way the service's validation does (docs/dashscope-notes.md, "Batch") and decides every result up front:
 /// either the batch-level errors that make it fail, or one result line per request, in service order.
 /// </summary>
 internal static partial class BatchPlanner

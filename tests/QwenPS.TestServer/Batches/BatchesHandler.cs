@@ -11,7 +11,7 @@ using QwenPS.TestServer.Json;
 
 namespace QwenPS.TestServer.Batches;
 
-/// <summary>The default handling of the Batch API (reference §7): create, retrieve, list, cancel.</summary>
+/// <summary>The default handling of the Batch API (docs/dashscope-notes.md, "Batch"): create, retrieve, list, cancel.</summary>
 internal static class BatchesHandler
 {
     private const string InvalidParameter = "invalid_parameter_error";
