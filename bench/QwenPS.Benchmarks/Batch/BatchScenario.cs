@@ -164,7 +164,7 @@ namespace QwenPS.Benchmarks.Batch
                     Format.Number(result.Seconds, "0.00") + " s",
                     Format.Mb(result.PeakRss - result.RssBefore),
                     Format.Mb(result.PeakHeap - result.HeapBefore),
-                    Format.Mb(result.Retained));
+                    Format.Mb(Math.Max(0, result.Retained)));
             }
 
             foreach (string work in new[] { "build", "parse" })
