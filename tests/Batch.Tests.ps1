@@ -184,6 +184,13 @@ Describe 'Start-QwenBatch' {
         (@(Get-UploadedLine -FileId $test.InputFileId))[0].url | Should -BeExactly '/v1/chat/ds-test'
     }
 
+    It 'takes a list given to -InputObject as one input per item, and -CompletionWindow in days' {
+        $batch = Start-QwenBatch -InputObject @('one', 'two', 'three') -CompletionWindow 14d -BaseUri $script:BaseUri
+
+        @(Get-UploadedLine -FileId $batch.InputFileId).Count | Should -Be 3
+        (Get-QwenTestRequest -Method POST -Path '/batches')[0].bodyJson.completion_window | Should -BeExactly '14d'
+    }
+
     It 'shows the request count and the model with -WhatIf, and sends nothing' {
         $text = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'
@@ -231,6 +238,15 @@ Describe 'Start-QwenBatch' {
 
         It 'refuses a request line over 6 MB' {
             { 'short', ('x' * (6MB + 1)) | Start-QwenBatch -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'BatchLimitExceeded*'
+        }
+
+        It 'refuses chat parameters for an embeddings batch' {
+            { 'a' | Start-QwenBatch -Endpoint Embeddings -Model text-embedding-v4 -Temperature 0.5 -BaseUri $script:BaseUri -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidArgument*'
+        }
+
+        It 'refuses a completion window DashScope does not accept' {
+            { 'a' | Start-QwenBatch -CompletionWindow 15d -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
         }
 
         It 'refuses an object without the prompt property' {

@@ -118,6 +118,14 @@ namespace QwenPS.Commands
                     }
                 }
 
+                if (options.IsEmbeddings && (options.Fields.Count > 0 || SystemPrompt != null))
+                {
+                    throw new QwenException(
+                        QwenErrorIds.InvalidArgument,
+                        QwenErrorCategory.InvalidArgument,
+                        "-SystemPrompt and the chat parameters (-Temperature, -MaxTokens, -EnableThinking…) apply to chat requests, not to an embeddings batch: use -AdditionalParameter for embedding options.") { Target = Endpoint };
+                }
+
                 if (!options.IsEmbeddings && !MyInvocation.BoundParameters.ContainsKey(nameof(EnableThinking)))
                 {
                     // Newer models think unless told not to, and a batch file takes one thinking mode: always say which.
@@ -135,9 +143,28 @@ namespace QwenPS.Commands
             PSObject input = InputObject!;
             Guard(() =>
             {
-                _builder!.Add(BatchInputs.From(input, PromptProperty, CustomIdProperty));
-                _inputs.Add(BatchInputs.Original(input));
+                // -InputObject @('a', 'b') given on the command line is a list of inputs, as the same list piped would be.
+                if (input.BaseObject is IList list && !(input.BaseObject is IDictionary))
+                {
+                    foreach (object? item in list)
+                    {
+                        if (item != null)
+                        {
+                            Add(PSObject.AsPSObject(item));
+                        }
+                    }
+
+                    return;
+                }
+
+                Add(input);
             });
+        }
+
+        private void Add(PSObject input)
+        {
+            _builder!.Add(BatchInputs.From(input, PromptProperty, CustomIdProperty));
+            _inputs.Add(BatchInputs.Original(input));
         }
 
         protected override void EndProcessing()
