@@ -15,15 +15,26 @@
     CmdletsToExport      = @(
         'Add-QwenDocument'
         'Add-QwenFileReference'
+        'Clear-QwenUsage'
         'Connect-Qwen'
         'Disconnect-Qwen'
+        'Get-QwenBatch'
         'Get-QwenFile'
+        'Get-QwenModel'
+        'Get-QwenUsage'
         'Invoke-QwenChat'
         'Invoke-QwenDocumentChat'
+        'Invoke-QwenCodeCompletion'
+        'Invoke-QwenTranslation'
+        'New-QwenChatRequest'
         'New-QwenMessage'
         'New-QwenTool'
+        'Receive-QwenBatch'
         'Remove-QwenFile'
         'Save-QwenFileContent'
+        'Start-QwenBatch'
+        'Stop-QwenBatch'
+        'Wait-QwenBatch'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using QwenPS.Catalog;
 using QwenPS.Chat.Wire;
 using QwenPS.Errors;
 using QwenPS.Omni;
@@ -74,6 +75,7 @@ namespace QwenPS.Chat
                 {
                     byte[] json = await _transport.ReadBodyAsync(response, QwenTransport.MaxJsonBodyBytes, request.Model, cancellationToken).ConfigureAwait(false);
                     QwenChatResponse completed = ParseCompletion(json, request, requestId);
+                    UsagePricing.Price(completed.Usage, completed.Model ?? request.Model, _transport.Settings.Region);
                     if (request.Stream)
                     {
                         // Asked for a stream, got a whole answer: still hand out the records in order.
@@ -101,6 +103,7 @@ namespace QwenPS.Chat
             using (var reader = new SseReader(body))
             {
                 QwenException? failure = null;
+                aggregator.PriceUsage = usage => UsagePricing.Price(usage, aggregator.Model ?? request.Model, _transport.Settings.Region);
                 try
                 {
                     while (await reader.ReadEventAsync(cancellationToken).ConfigureAwait(false))
@@ -279,17 +282,7 @@ namespace QwenPS.Chat
                 choice.Message.Content ?? string.Empty,
                 string.IsNullOrEmpty(choice.Message.ReasoningContent) ? null : choice.Message.ReasoningContent,
                 choice.FinishReason,
-                usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens)
-                {
-                    PromptTextTokens = usage.PromptTokensDetails?.TextTokens,
-                    PromptImageTokens = usage.PromptTokensDetails?.ImageTokens,
-                    PromptAudioTokens = usage.PromptTokensDetails?.AudioTokens,
-                    PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
-                    CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
-                    CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
-                    CacheCreationTokens = usage.PromptTokensDetails?.CacheCreationInputTokens ?? usage.PromptTokensDetails?.CacheCreation?.Ephemeral5mInputTokens,
-                    CacheType = usage.PromptTokensDetails?.CacheType,
-                },
+                ToUsage(usage),
                 completion.Model,
                 completion.Id,
                 requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),
@@ -298,6 +291,20 @@ namespace QwenPS.Chat
                 request.Messages,
                 incomplete: false);
         }
+
+        /// <summary>The usage object of a chat.completion (null when absent).</summary>
+        internal static QwenUsage? ToUsage(WireUsage? usage) =>
+            usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens)
+            {
+                PromptTextTokens = usage.PromptTokensDetails?.TextTokens,
+                PromptImageTokens = usage.PromptTokensDetails?.ImageTokens,
+                PromptAudioTokens = usage.PromptTokensDetails?.AudioTokens,
+                PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
+                CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
+                CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
+                CacheCreationTokens = usage.PromptTokensDetails?.CacheCreationInputTokens ?? usage.PromptTokensDetails?.CacheCreation?.Ephemeral5mInputTokens,
+                CacheType = usage.PromptTokensDetails?.CacheType,
+            };
 
         private static void EmitWholeResponse(QwenChatResponse response, Action<object>? onRecord)
         {

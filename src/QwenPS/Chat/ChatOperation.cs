@@ -143,8 +143,12 @@ namespace QwenPS.Chat
         /// breaks without -Stream, the partial response (marked incomplete) is written before the error; after a
         /// break or a stop it is in <see cref="ChatRun.PartialResponse"/>.
         /// </summary>
-        public static Task<QwenChatResponse> RunAsync(QwenClient client, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken) =>
-            RunAsync(new ChatApi(client.Transport), request, run, output, cancellationToken);
+        public static async Task<QwenChatResponse> RunAsync(QwenClient client, ChatRequest request, ChatRun run, IQwenOutput output, CancellationToken cancellationToken)
+        {
+            QwenChatResponse response = await RunAsync(new ChatApi(client.Transport), request, run, output, cancellationToken).ConfigureAwait(false);
+            UsageOperations.Record(client.Scope, response.Model ?? request.Model, response.Usage);
+            return response;
+        }
 
         /// <summary>
         /// JSON output (<see cref="ChatRun.JsonOutput"/>): runs the call (shown with -Live as it arrives), checks the
@@ -163,7 +167,11 @@ namespace QwenPS.Chat
                         LiveDisplay? live = run.Live ? new LiveDisplay(output.WriteLive) : null;
                         try
                         {
-                            return await api.ChatAsync(attempt, live == null ? null : (Action<object>)live.OnRecord, cancellationToken).ConfigureAwait(false);
+                            QwenChatResponse answer = await api.ChatAsync(attempt, live == null ? null : (Action<object>)live.OnRecord, cancellationToken).ConfigureAwait(false);
+
+                            // Every attempt, repairs included, is a call that used (and cost) tokens.
+                            UsageOperations.Record(client.Scope, answer.Model ?? attempt.Model, answer.Usage);
+                            return answer;
                         }
                         finally
                         {

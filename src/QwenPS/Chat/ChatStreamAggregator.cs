@@ -42,6 +42,9 @@ namespace QwenPS.Chat
 
         public QwenUsage? Usage { get; private set; }
 
+        /// <summary>Puts the cost on the usage record before it is handed out (docs/dashscope-notes.md, "Models and prices").</summary>
+        public Action<QwenUsage>? PriceUsage { get; set; }
+
         public bool SawDone { get; private set; }
 
         public int ChunkCount { get; private set; }
@@ -127,6 +130,7 @@ namespace QwenPS.Chat
                     CacheCreationTokens = _chunk.CacheCreationTokens,
                     CacheType = _chunk.CacheType,
                 };
+                PriceUsage?.Invoke(Usage);
                 emit?.Invoke(Usage);
             }
 

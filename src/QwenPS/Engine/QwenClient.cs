@@ -10,10 +10,14 @@ namespace QwenPS.Engine
     /// </summary>
     internal sealed class QwenClient
     {
-        public QwenClient(TransportSettings settings)
+        public QwenClient(TransportSettings settings, object? scope = null)
         {
             Transport = new QwenTransport(settings);
+            Scope = scope;
         }
+
+        /// <summary>The runspace the command runs in (whose usage book, Get-QwenUsage, its calls are added to); null for none.</summary>
+        public object? Scope { get; }
 
         internal QwenTransport Transport { get; }
 

@@ -64,7 +64,7 @@ namespace QwenPS.Engine
 
             // One clock for the whole command, started by its first client.
             settings.CommandDeadline ??= _deadline ??= new Deadline(settings.TotalTimeout);
-            return new QwenClient(settings);
+            return new QwenClient(settings, _options.Scope);
         }
     }
 }

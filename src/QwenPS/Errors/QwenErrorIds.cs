@@ -60,5 +60,27 @@ namespace QwenPS
         public const string VoiceNotAvailable = "VoiceNotAvailable";
         public const string AudioNotSupported = "AudioNotSupported";
         public const string AudioFileFailed = "AudioFileFailed";
+
+        // The model catalog (Get-QwenModel).
+        public const string ModelNotInCatalog = "ModelNotInCatalog";
+
+        // Translation (Qwen-MT).
+        public const string UnsupportedLanguage = "UnsupportedLanguage";
+
+        // Code completion (fill in the middle).
+        public const string RegionNotSupported = "RegionNotSupported";
+
+        // Batch inference (Start/Get/Wait/Receive/Stop-QwenBatch).
+        public const string BatchInputInvalid = "BatchInputInvalid";
+        public const string BatchModelMismatch = "BatchModelMismatch";
+        public const string BatchDuplicateCustomId = "BatchDuplicateCustomId";
+        public const string BatchLimitExceeded = "BatchLimitExceeded";
+        public const string BatchFailed = "BatchFailed";
+        public const string BatchWaitTimeout = "BatchWaitTimeout";
+        public const string BatchNotFinished = "BatchNotFinished";
+        public const string BatchMappingNotFound = "BatchMappingNotFound";
+        public const string BatchRequestFailed = "BatchRequestFailed";
+        public const string BatchRequestNotProcessed = "BatchRequestNotProcessed";
+        public const string BatchResultMalformed = "BatchResultMalformed";
     }
 }

@@ -66,6 +66,9 @@ namespace QwenPS
 
         public QwenUsage? Usage { get; }
 
+        /// <summary>The estimated cost of the call (<see cref="QwenUsage.Cost"/>); null without usage or a price.</summary>
+        public QwenCost? Cost => Usage?.Cost;
+
         public string? Model { get; }
 
         public string? Id { get; }

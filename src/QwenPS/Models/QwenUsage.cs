@@ -44,7 +44,14 @@ namespace QwenPS
         /// <summary>"ephemeral" (explicit cache) or "implicit"; null when the service did not say.</summary>
         public string? CacheType { get; internal set; }
 
+        /// <summary>
+        /// What the call cost by QwenPS's dated price table (docs/dashscope-notes.md, "Models and prices"); null when
+        /// the model or the region the call went to has no price there. Set once, before the record is written.
+        /// </summary>
+        public QwenCost? Cost { get; internal set; }
+
         public override string ToString() => string.Format(
-            CultureInfo.InvariantCulture, "prompt {0}, completion {1}, total {2}", PromptTokens, CompletionTokens, TotalTokens);
+            CultureInfo.InvariantCulture, "prompt {0}, completion {1}, total {2}", PromptTokens, CompletionTokens, TotalTokens)
+            + (Cost != null ? ", cost " + Cost : string.Empty);
     }
 }

@@ -26,6 +26,20 @@ namespace QwenPS.Transport
             }
         }
 
+        /// <summary>The region whose endpoint host <paramref name="baseUri"/> names (any path), or null for another host.</summary>
+        public static QwenRegion? RegionOf(Uri baseUri)
+        {
+            foreach (QwenRegion region in (QwenRegion[])Enum.GetValues(typeof(QwenRegion)))
+            {
+                if (baseUri.IsAbsoluteUri && string.Equals(ForRegion(region).Host, baseUri.Host, StringComparison.OrdinalIgnoreCase))
+                {
+                    return region;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>
         /// -BaseUri, else -Region, else the session's default (Connect-Qwen -BaseUri or -Region), else $env:DASHSCOPE_COMPATIBLE_BASE_URL,
         /// else Beijing. The result is validated.

@@ -16,6 +16,7 @@ namespace QwenPS.Transport
         {
             Http = http;
             BaseUri = baseUri;
+            Region = QwenEndpoints.RegionOf(baseUri);
             ApiKey = apiKey;
             Output = output;
         }
@@ -23,6 +24,9 @@ namespace QwenPS.Transport
         public HttpClient Http { get; }
 
         public Uri BaseUri { get; }
+
+        /// <summary>The region whose endpoint <see cref="BaseUri"/> is (what its calls are priced by); null for a custom base URI that is none of them.</summary>
+        public QwenRegion? Region { get; set; }
 
         public ApiKey ApiKey { get; }
 

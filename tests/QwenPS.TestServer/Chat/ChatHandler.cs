@@ -42,6 +42,11 @@ internal static class ChatHandler
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, "messages must not be empty");
         }
 
+        if (Translation.TranslationHandler.IsTranslationModel(request.Model))
+        {
+            return Translation.TranslationHandler.HandleAsync(call, request);
+        }
+
         // Content parts, data URLs and the Omni output settings (Omni/README.md).
         MediaRequest media = MediaRequest.From(call.BodyElement!.Value, request.Model, request.Stream, request.EnableThinking, out string? mediaError);
         if (mediaError is not null)
@@ -169,7 +174,7 @@ internal static class ChatHandler
         return (null, ids);
     }
 
-    private static Task RespondAsync(ApiCall call, ChatRequest? request, ChatReply reply, bool stream, StreamOptions? options,
+    internal static Task RespondAsync(ApiCall call, ChatRequest? request, ChatReply reply, bool stream, StreamOptions? options,
         MediaRequest? media = null, AudioReply? audio = null)
     {
         var meta = new ChunkMeta("chatcmpl-" + call.RequestId, call.Created, reply.Model ?? request?.Model ?? string.Empty);
@@ -199,7 +204,7 @@ internal static class ChatHandler
     }
 
     /// <summary>P = characters of all message contents; C = characters produced (reasoning + content + tool arguments).</summary>
-    private static UsageReply ComputeUsage(ChatRequest? request, ChatReply reply)
+    internal static UsageReply ComputeUsage(ChatRequest? request, ChatReply reply)
     {
         int prompt = (int)Math.Min(int.MaxValue, request?.PromptChars ?? 0);
         int reasoning = (reply.ReasoningChunks ?? []).Sum(p => p.Length);

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Threading.Tasks;
 using QwenPS.TestServer.Documents;
 using QwenPS.TestServer.Http;
@@ -70,10 +69,7 @@ internal static class FilesHandler
     public static Task ListAsync(ApiCall call)
     {
         var query = call.Context.Request.Query;
-        int limit = MaxListLimit;
-        string limitText = query["limit"].ToString();
-        if (limitText.Length > 0
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxListLimit))
+        if (!ListPaging.TryParseLimit(query["limit"].ToString(), MaxListLimit, MaxListLimit, out int limit))
         {
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, "limit must be an integer between 1 and 2000.");
         }
@@ -87,20 +83,7 @@ internal static class FilesHandler
         }
 
         IReadOnlyList<StoredFile> all = call.Server.Files.List();
-        int start = 0;
-        if (after.Length > 0)
-        {
-            // An unknown cursor gives an empty page rather than restarting (which could loop a paging client forever).
-            start = all.Count;
-            for (int i = 0; i < all.Count; i++)
-            {
-                if (all[i].Id == after)
-                {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
+        int start = ListPaging.StartAfter(all, after, f => f.Id);
 
         var page = new List<StoredFile>();
         bool hasMore = false;

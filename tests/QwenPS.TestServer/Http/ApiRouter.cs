@@ -52,6 +52,16 @@ internal static class ApiRouter
             }
         }
 
+        if (path == Completions.CompletionsHandler.Path && method == "POST")
+        {
+            return Completions.CompletionsHandler.HandleAsync(call);
+        }
+
+        if (Batches.BatchesHandler.TryDispatch(call) is Task batches)
+        {
+            return batches;
+        }
+
         return Responses.CompatErrorAsync(call, 404, "not_found", "Unknown endpoint: " + method + " " + path);
     }
 }

@@ -15,8 +15,7 @@ namespace QwenPS.Tests.Metadata
 
         private static readonly string[] ExpectedCmdlets =
         {
-            "Add-QwenDocument", "Add-QwenFileReference", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenFile", "Invoke-QwenChat", "Invoke-QwenDocumentChat",
-            "New-QwenMessage", "New-QwenTool", "Remove-QwenFile", "Save-QwenFileContent",
+            "Add-QwenDocument", "Add-QwenFileReference", "Clear-QwenUsage", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenBatch", "Get-QwenFile", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenChat", "Invoke-QwenCodeCompletion", "Invoke-QwenDocumentChat", "Invoke-QwenTranslation", "New-QwenChatRequest", "New-QwenMessage", "New-QwenTool", "Receive-QwenBatch", "Remove-QwenFile", "Save-QwenFileContent", "Start-QwenBatch", "Stop-QwenBatch", "Wait-QwenBatch",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -38,7 +37,7 @@ namespace QwenPS.Tests.Metadata
         [Fact]
         public void The_assembly_declares_exactly_the_expected_cmdlets()
         {
-            Assert.Equal(ExpectedCmdlets, Meta.Cmdlets.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(ExpectedCmdlets.OrderBy(n => n, StringComparer.Ordinal), Meta.Cmdlets.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Fact]
@@ -99,6 +98,12 @@ namespace QwenPS.Tests.Metadata
         [InlineData("Remove-QwenFile", "FileId", "ValueFromPipeline")]
         [InlineData("Add-QwenDocument", "InputObject", "ValueFromPipeline")]
         [InlineData("Invoke-QwenDocumentChat", "InputObject", "ValueFromPipeline")]
+        [InlineData("Start-QwenBatch", "InputObject", "ValueFromPipeline")]
+        [InlineData("New-QwenChatRequest", "Message", "ValueFromPipeline")]
+        [InlineData("Get-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
+        [InlineData("Wait-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
+        [InlineData("Receive-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
+        [InlineData("Stop-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
         public void Pipeline_input_is_accepted_where_documented(string cmdlet, string parameter, string flag)
         {
             ParameterInfo info = Meta.Cmdlets.Single(c => c.Name == cmdlet).Parameters.Single(p => p.Name == parameter);
@@ -110,8 +115,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenFileReference -InputObject", "Get-QwenFile -FileId", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Remove-QwenFile -FileId" }
-                    .Concat(new[] { "Add-QwenDocument -InputObject", "Invoke-QwenDocumentChat -InputObject", "Save-QwenFileContent -FileId" }).OrderBy(x => x),
+                new[] { "Add-QwenDocument -InputObject", "Add-QwenFileReference -InputObject", "Get-QwenBatch -BatchId", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -Conversation", "Invoke-QwenChat -Message", "Invoke-QwenDocumentChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenChatRequest -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Receive-QwenBatch -BatchId", "Remove-QwenFile -FileId", "Save-QwenFileContent -FileId", "Start-QwenBatch -InputObject", "Stop-QwenBatch -BatchId", "Wait-QwenBatch -BatchId" },
                 byValue);
         }
 
@@ -121,14 +125,18 @@ namespace QwenPS.Tests.Metadata
             Assert.All(new[] { "Get-QwenFile", "Remove-QwenFile", "Save-QwenFileContent" }, name =>
                 Assert.Contains("Id", Meta.Cmdlets.Single(c => c.Name == name).Parameters.Single(p => p.Name == "FileId").Aliases));
             Assert.NotNull(typeof(QwenFileInfo).GetProperty("Id"));
+            Assert.All(new[] { "Get-QwenBatch", "Wait-QwenBatch", "Receive-QwenBatch", "Stop-QwenBatch" }, name =>
+                Assert.Contains("Id", Meta.Cmdlets.Single(c => c.Name == name).Parameters.Single(p => p.Name == "BatchId").Aliases));
+            Assert.NotNull(typeof(QwenBatch).GetProperty("Id"));
         }
 
         [Fact]
         public void Cmdlets_that_create_or_delete_remote_things_support_WhatIf_and_Confirm()
         {
             // Invoke-QwenChat: a plain chat asks (it spends money), and with -Tool the switches go on to the tools.
+            // Start-QwenBatch spends money; Stop-QwenBatch cancels work.
             Assert.Equal(
-                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Remove-QwenFile" }.Concat(new[] { "Invoke-QwenDocumentChat" }).OrderBy(n => n),
+                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Invoke-QwenDocumentChat", "Remove-QwenFile", "Start-QwenBatch", "Stop-QwenBatch" },
                 Meta.Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name).OrderBy(n => n));
         }
 

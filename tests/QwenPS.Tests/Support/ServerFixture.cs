@@ -53,13 +53,14 @@ namespace QwenPS.Tests.Support
             CreateClient(Http, Server.BaseUri, key ?? Key, configure);
 
         /// <summary>A client for any endpoint and HttpClient (a closed port, a wrapped handler, a TLS listener), built by the module's factory.</summary>
-        internal static TestClient CreateClient(HttpClient http, Uri baseUri, string key, Action<TransportSettings>? configure = null)
+        internal static TestClient CreateClient(HttpClient http, Uri baseUri, string key, Action<TransportSettings>? configure = null, object? scope = null)
         {
             var output = new CollectingOutput();
             var delays = new List<TimeSpan>();
             QwenClientFactory factory = QwenClientFactory.Create(new QwenClientOptions
             {
                 BaseUri = baseUri,
+                Scope = scope,
                 Environment = name => name == ApiKey.EnvironmentVariable ? key : null,
                 Http = http,
                 IdleTimeoutSec = 10,

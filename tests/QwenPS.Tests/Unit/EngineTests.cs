@@ -243,14 +243,6 @@ namespace QwenPS.Tests.Unit
         {
             Assert.Equal(QwenErrorIds.InvalidArgument, Assert.Throws<QwenException>(() => ChatOperation.ResolveModel("  ", Array.Empty<object>(), null)).ErrorId);
         }
-
-        [Fact]
-        public void Model_completion_matches_prefixes_case_insensitively()
-        {
-            Assert.Contains("qwq-32b", ModelCatalog.Complete("QWQ"));
-            Assert.All(ModelCatalog.Complete("qwen-l"), m => Assert.StartsWith("qwen-l", m));
-            Assert.Equal(ModelCatalog.KnownModels.Count, ModelCatalog.Complete(string.Empty).Count());
-        }
     }
 
     public class MessageFactoryTests
