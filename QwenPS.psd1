@@ -13,19 +13,28 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('bin/QwenPS.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-QwenDocument'
         'Add-QwenFileReference'
         'Clear-QwenUsage'
         'Connect-Qwen'
         'Disconnect-Qwen'
+        'Get-QwenBatch'
         'Get-QwenFile'
         'Get-QwenModel'
         'Get-QwenUsage'
         'Invoke-QwenChat'
+        'Invoke-QwenDocumentChat'
         'Invoke-QwenCodeCompletion'
         'Invoke-QwenTranslation'
+        'New-QwenChatRequest'
         'New-QwenMessage'
         'New-QwenTool'
+        'Receive-QwenBatch'
         'Remove-QwenFile'
+        'Save-QwenFileContent'
+        'Start-QwenBatch'
+        'Stop-QwenBatch'
+        'Wait-QwenBatch'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

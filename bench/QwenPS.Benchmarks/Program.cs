@@ -6,7 +6,9 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using QwenPS.Benchmarks.Backpressure;
+using QwenPS.Benchmarks.Batch;
 using QwenPS.Benchmarks.Decode;
+using QwenPS.Benchmarks.Documents;
 using QwenPS.Benchmarks.FanOut;
 using QwenPS.Benchmarks.Latency;
 using QwenPS.Benchmarks.Memory;
@@ -16,7 +18,7 @@ using QwenPS.Benchmarks.Report;
 namespace QwenPS.Benchmarks
 {
     /// <summary>
-    /// dotnet run -c Release --project bench/QwenPS.Benchmarks -- [--quick] [--only decode,latency,memory,fanout,omni,backpressure] [--update-doc docs/performance.md]
+    /// dotnet run -c Release --project bench/QwenPS.Benchmarks -- [--quick] [--only decode,latency,memory,fanout,omni,backpressure,batch,documents] [--update-doc docs/performance.md]
     /// Quick mode runs every scenario small (seconds); the full mode uses BenchmarkDotNet for decoding and full sizes
     /// elsewhere. Nothing here asserts timings: it prints tables, and --update-doc writes them into the document.
     /// </summary>
@@ -42,13 +44,18 @@ namespace QwenPS.Benchmarks
                 return await BackpressureScenario.RunChildAsync(args.Skip(1).ToArray()).ConfigureAwait(false);
             }
 
+            if (args.Length > 0 && args[0] == BatchScenario.ChildSwitch)
+            {
+                return BatchScenario.RunChild(args.Skip(1).ToArray());
+            }
+
             bool quick = args.Contains("--quick");
-            string[] only = (Option(args, "--only") ?? "decode,latency,memory,fanout,omni,backpressure").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            string[] only = (Option(args, "--only") ?? "decode,latency,memory,fanout,omni,backpressure,batch,documents").Split(',', StringSplitOptions.RemoveEmptyEntries);
             string? doc = Option(args, "--update-doc");
             var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--quick" && a != "--only" && a != "--update-doc").ToList();
             if (unknown.Count > 0)
             {
-                Console.Error.WriteLine("Unknown option(s): " + string.Join(", ", unknown) + ". Use --quick, --only decode,latency,memory,fanout,omni,backpressure, --update-doc PATH.");
+                Console.Error.WriteLine("Unknown option(s): " + string.Join(", ", unknown) + ". Use --quick, --only decode,latency,memory,fanout,omni,backpressure,batch,documents, --update-doc PATH.");
                 return 2;
             }
 
@@ -83,6 +90,16 @@ namespace QwenPS.Benchmarks
             if (only.Contains("backpressure"))
             {
                 tables.Add(await BackpressureScenario.RunAsync(quick).ConfigureAwait(false));
+            }
+
+            if (only.Contains("documents"))
+            {
+                tables.AddRange(await DocumentScenario.RunAsync(quick).ConfigureAwait(false));
+            }
+
+            if (only.Contains("batch"))
+            {
+                tables.Add(await BatchScenario.RunAsync(quick).ConfigureAwait(false));
             }
 
             var report = new StringBuilder();

@@ -99,5 +99,9 @@ namespace QwenPS.Benchmarks
         public void WriteLive(LiveText text)
         {
         }
+
+        public void WriteError(QwenException error)
+        {
+        }
     }
 }

@@ -103,6 +103,8 @@ public sealed class DashScopeTestServer : IAsyncDisposable
     /// <summary>The explicit context cache of chat requests with cache_control markers (cleared by Reset).</summary>
     public TextGeneration.ContextCache ContextCache { get; } = new();
 
+    public BatchStore Batches { get; } = new();
+
     internal Task ShutdownRequested => _shutdownRequested.Task;
 
     /// <summary>Starts a server on 127.0.0.1 (a free port unless <see cref="DashScopeTestServerOptions.Port"/> is set).</summary>
@@ -160,7 +162,7 @@ public sealed class DashScopeTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>What POST /_control/reset does: clears requests, behaviours and files, and restores the file
+    /// <summary>What POST /_control/reset does: clears requests, behaviours, files and batches, and restores the file and batch
     /// settings (ProcessingPolls, FinalStatus…). ExpectedApiKey is kept.</summary>
     public void Reset()
     {
@@ -169,6 +171,8 @@ public sealed class DashScopeTestServer : IAsyncDisposable
         Files.Clear();
         Files.ResetSettings();
         ContextCache.Clear();
+        Batches.Clear();
+        Batches.ResetSettings();
     }
 
     public async ValueTask DisposeAsync()

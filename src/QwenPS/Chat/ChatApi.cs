@@ -298,17 +298,7 @@ namespace QwenPS.Chat
                 choice.Message.Content ?? string.Empty,
                 string.IsNullOrEmpty(choice.Message.ReasoningContent) ? null : choice.Message.ReasoningContent,
                 choice.FinishReason,
-                usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens)
-                {
-                    PromptTextTokens = usage.PromptTokensDetails?.TextTokens,
-                    PromptImageTokens = usage.PromptTokensDetails?.ImageTokens,
-                    PromptAudioTokens = usage.PromptTokensDetails?.AudioTokens,
-                    PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
-                    CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
-                    CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
-                    CacheCreationTokens = usage.PromptTokensDetails?.CacheCreationInputTokens ?? usage.PromptTokensDetails?.CacheCreation?.Ephemeral5mInputTokens,
-                    CacheType = usage.PromptTokensDetails?.CacheType,
-                },
+                ToUsage(usage),
                 completion.Model,
                 completion.Id,
                 requestId ?? completion.RequestId ?? RequestIds.FromCompletionId(completion.Id),
@@ -317,6 +307,20 @@ namespace QwenPS.Chat
                 request.Messages,
                 incomplete: false);
         }
+
+        /// <summary>The usage object of a chat.completion (null when absent).</summary>
+        internal static QwenUsage? ToUsage(WireUsage? usage) =>
+            usage == null ? null : new QwenUsage(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, usage.PromptTokensDetails?.CachedTokens, usage.CompletionTokensDetails?.ReasoningTokens)
+            {
+                PromptTextTokens = usage.PromptTokensDetails?.TextTokens,
+                PromptImageTokens = usage.PromptTokensDetails?.ImageTokens,
+                PromptAudioTokens = usage.PromptTokensDetails?.AudioTokens,
+                PromptVideoTokens = usage.PromptTokensDetails?.VideoTokens,
+                CompletionTextTokens = usage.CompletionTokensDetails?.TextTokens,
+                CompletionAudioTokens = usage.CompletionTokensDetails?.AudioTokens,
+                CacheCreationTokens = usage.PromptTokensDetails?.CacheCreationInputTokens ?? usage.PromptTokensDetails?.CacheCreation?.Ephemeral5mInputTokens,
+                CacheType = usage.PromptTokensDetails?.CacheType,
+            };
 
         private static void EmitWholeResponse(QwenChatResponse response, Action<object>? onRecord)
         {

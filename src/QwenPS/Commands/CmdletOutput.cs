@@ -71,5 +71,7 @@ namespace QwenPS.Commands
 
             return _background;
         }
+
+        public void WriteError(QwenException error) => _cmdlet.WriteError(QwenCmdlet.ToErrorRecord(error));
     }
 }

@@ -198,8 +198,17 @@ namespace QwenPS.Commands
 
         public void Dispose()
         {
-            _stop.Dispose();
+            Dispose(true);
             GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Called once when the pipeline ends (or fails, or is stopped): release what the cmdlet holds.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _stop.Dispose();
+            }
         }
     }
 }

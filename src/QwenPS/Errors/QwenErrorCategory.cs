@@ -19,6 +19,7 @@ namespace QwenPS
         PermissionDenied,
         ResourceUnavailable,
         ReadError,
+        ResourceExists,
         WriteError,
         SecurityError,
         ProtocolError,

@@ -18,6 +18,10 @@ namespace QwenPS
         public const string PartialModeWithThinking = "PartialModeWithThinking";
         public const string NothingToContinue = "NothingToContinue";
 
+        public const string DocumentNotText = "DocumentNotText";
+        public const string DestinationExists = "DestinationExists";
+        public const string FileWriteFailed = "FileWriteFailed";
+
         // The service answered with an error status.
         public const string InvalidApiKey = "InvalidApiKey";
         public const string AccessDenied = "AccessDenied";
@@ -66,5 +70,18 @@ namespace QwenPS
 
         // Code completion (fill in the middle).
         public const string RegionNotSupported = "RegionNotSupported";
+
+        // Batch inference (Start/Get/Wait/Receive/Stop-QwenBatch).
+        public const string BatchInputInvalid = "BatchInputInvalid";
+        public const string BatchModelMismatch = "BatchModelMismatch";
+        public const string BatchDuplicateCustomId = "BatchDuplicateCustomId";
+        public const string BatchLimitExceeded = "BatchLimitExceeded";
+        public const string BatchFailed = "BatchFailed";
+        public const string BatchWaitTimeout = "BatchWaitTimeout";
+        public const string BatchNotFinished = "BatchNotFinished";
+        public const string BatchMappingNotFound = "BatchMappingNotFound";
+        public const string BatchRequestFailed = "BatchRequestFailed";
+        public const string BatchRequestNotProcessed = "BatchRequestNotProcessed";
+        public const string BatchResultMalformed = "BatchResultMalformed";
     }
 }

@@ -21,6 +21,23 @@ namespace QwenPS.Files
             return true;
         }
 
+        /// <summary>The files <paramref name="query"/> matches, handed to <paramref name="onFile"/> as each page arrives; it returns false to stop.</summary>
+        public static async Task<bool> ListAsync(QwenClient client, FileListQuery query, Func<QwenFileInfo, bool> onFile, CancellationToken cancellationToken)
+        {
+            await new FilesApi(client.Transport).ListFilesAsync(query, onFile, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        /// <summary>
+        /// Saves a stored file's content (a batch result) to <paramref name="destination"/>, streamed, whole or not at all
+        /// (<see cref="FileSaver"/>). Returns the number of bytes written.
+        /// </summary>
+        public static Task<long> SaveContentAsync(QwenClient client, string fileId, string destination, bool force, CancellationToken cancellationToken)
+        {
+            var files = new FilesApi(client.Transport);
+            return FileSaver.SaveAsync(destination, force, (sink, token) => files.DownloadContentAsync(fileId, sink, token), fileId, cancellationToken);
+        }
+
         /// <summary>Deletes one file; the result is null (nothing to write).</summary>
         public static async Task<object?> DeleteAsync(QwenClient client, string fileId, CancellationToken cancellationToken)
         {

@@ -147,15 +147,24 @@ namespace QwenPS.Files
 
         private Uri FileUri(string fileId, string? suffix) => _transport.Endpoint("/files/" + Uri.EscapeDataString(fileId) + suffix);
 
+        /// <summary>Lists files, following <c>has_more</c> pages; <paramref name="onFile"/> gets each as it is read.</summary>
+        public Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken) =>
+            ListFilesAsync(new FileListQuery { Purpose = purpose, PageSize = pageSize }, file =>
+            {
+                onFile(file);
+                return true;
+            }, cancellationToken);
+
         /// <summary>
-        /// Lists the stored files page by page (<c>after</c> = the last id of the previous page). A listing that says
-        /// <c>has_more</c> but hands back a cursor seen before, or runs past <see cref="TransportSettings.MaxListPages"/>
-        /// pages, ends with UnexpectedResponse after the files already written: a buggy service or gateway would
-        /// otherwise be paged forever (19,112 requests in 15 s were seen).
+        /// Lists the files <paramref name="query"/> asks for, page after page (<c>after</c> = the last id of the previous
+        /// page); <paramref name="onFile"/> gets each match as its page arrives and returns false to stop, so no further
+        /// page is requested. A listing that says <c>has_more</c> but hands back a cursor seen before, or runs past
+        /// <see cref="TransportSettings.MaxListPages"/> pages, ends with UnexpectedResponse after the files already
+        /// written: a buggy service or gateway would otherwise be paged forever (19,112 requests in 15 s were seen).
         /// </summary>
-        public async Task ListFilesAsync(string? purpose, int pageSize, Action<QwenFileInfo> onFile, CancellationToken cancellationToken)
+        public async Task ListFilesAsync(FileListQuery query, Func<QwenFileInfo, bool> onFile, CancellationToken cancellationToken)
         {
-            string? after = null;
+            string? cursor = query.After;
             var cursors = new HashSet<string>(StringComparer.Ordinal);
             for (int page = 1; ; page++)
             {
@@ -167,37 +176,22 @@ namespace QwenPS.Files
                         "Stopped listing after " + _settings.MaxListPages + " pages: the service still says there are more. The files so far were written.") { Target = "files" };
                 }
 
-                var query = new List<string> { "limit=" + pageSize.ToString(CultureInfo.InvariantCulture) };
-                if (purpose != null)
-                {
-                    query.Add("purpose=" + Uri.EscapeDataString(purpose));
-                }
-
-                if (after != null)
-                {
-                    query.Add("after=" + Uri.EscapeDataString(after));
-                }
-
-                Uri uri = new Uri(_transport.Endpoint("/files").AbsoluteUri + "?" + string.Join("&", query));
+                Uri uri = new Uri(_transport.Endpoint("/files").AbsoluteUri + "?" + query.QueryString(cursor));
                 WireFileList list;
                 using (HttpResponseMessage response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), "files", cancellationToken).ConfigureAwait(false))
                 {
                     list = await _transport.ReadJsonAsync(response, FilesJsonContext.Default.WireFileList, "files", cancellationToken).ConfigureAwait(false);
                 }
 
-                List<WireFile> files = list.Data ?? new List<WireFile>();
-                string? last = files.Count > 0 ? files[files.Count - 1].Id : null;
-                if (list.HasMore && last != null && (last == after || cursors.Contains(last)))
+                string? last = null;
+                foreach (WireFile file in list.Data ?? new List<WireFile>())
                 {
-                    throw new QwenException(
-                        QwenErrorIds.UnexpectedResponse,
-                        QwenErrorCategory.InvalidResult,
-                        "The service says there are more files but sent page " + page + " ending at " + last + " again; stopped listing. The files so far were written.") { Target = "files" };
-                }
-
-                foreach (WireFile file in files)
-                {
-                    onFile(ToFileInfo(file, "files"));
+                    QwenFileInfo info = ToFileInfo(file, "files");
+                    last = info.Id;
+                    if (query.Matches(info) && !onFile(info))
+                    {
+                        return;
+                    }
                 }
 
                 if (!list.HasMore || last == null)
@@ -205,8 +199,15 @@ namespace QwenPS.Files
                     return;
                 }
 
-                cursors.Add(last);
-                after = last;
+                if (last == cursor || !cursors.Add(last))
+                {
+                    throw new QwenException(
+                        QwenErrorIds.UnexpectedResponse,
+                        QwenErrorCategory.InvalidResult,
+                        "The service says there are more files but sent page " + page + " ending at " + last + " again; stopped listing. The files so far were written.") { Target = "files" };
+                }
+
+                cursor = last;
             }
         }
 

@@ -19,5 +19,8 @@ namespace QwenPS.Output
 
         /// <summary>Text for the live display (Information stream); never part of the output.</summary>
         void WriteLive(LiveText text);
+
+        /// <summary>A non-terminating error for one item of many (Invoke-QwenDocumentChat's documents): the rest goes on.</summary>
+        void WriteError(QwenException error);
     }
 }

@@ -93,6 +93,9 @@ namespace QwenPS.Output
                 case ItemKind.Live:
                     target.WriteLive(item.Live);
                     break;
+                case ItemKind.Error:
+                    target.WriteError((QwenException)item.Payload!);
+                    break;
             }
         }
 
@@ -107,6 +110,8 @@ namespace QwenPS.Output
         public void WriteProgress(QwenProgress progress) => Post(new Item(ItemKind.Progress, progress));
 
         public void WriteLive(LiveText text) => Post(new Item(ItemKind.Live, null, text));
+
+        public void WriteError(QwenException error) => Post(new Item(ItemKind.Error, error));
 
         private void Post(Item item)
         {
@@ -150,6 +155,7 @@ namespace QwenPS.Output
             Warning,
             Progress,
             Live,
+            Error,
         }
 
         private readonly struct Item

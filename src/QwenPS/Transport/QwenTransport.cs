@@ -67,8 +67,13 @@ namespace QwenPS.Transport
                     string what = request.Method + " " + request.RequestUri!.AbsolutePath;
                     Verbose(attempt == 1 ? what : what + " (attempt " + attempt + ")");
 
+                    // A many-worker command: keep within the service's rates, and wait out a pause another worker was asked
+                    // for. The lease ends when the headers (or the failure) are back: the service has seen the request.
+                    IDisposable? lease = _settings.Gate == null ? null
+                        : await _settings.Gate.EnterAsync(RequestGate.Classify(request.Method, request.RequestUri), cancellationToken).ConfigureAwait(false);
                     var stopwatch = Stopwatch.StartNew();
                     HttpResponseMessage? response = null;
+                    using (lease)
                     using (var headerTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
                         // Whether a timeout here is the budget's is decided now (see Deadline.Cap).
@@ -163,6 +168,12 @@ namespace QwenPS.Transport
                 {
                     Verbose("Not retrying: the wait of " + Seconds(delay.Value) + " would exceed -TimeoutSec.");
                     throw error;
+                }
+
+                if (_settings.Gate != null && (error.RetryAfter.HasValue || error.StatusCode == 429))
+                {
+                    // The service's wait applies to the account, so to every worker of the command.
+                    _settings.Gate.Pause(delay.Value);
                 }
 
                 Warning(string.Format(

@@ -46,6 +46,9 @@ namespace QwenPS.Transport
         /// </summary>
         internal Deadline? CommandDeadline { get; set; }
 
+        /// <summary>Shared by the clients of a many-worker command (Invoke-QwenDocumentChat): rates and pauses for all; null otherwise.</summary>
+        internal RequestGate? Gate { get; set; }
+
         /// <summary>Waits between retries and polls; tests replace it to observe the waits.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, token) => Task.Delay(delay, token);
 

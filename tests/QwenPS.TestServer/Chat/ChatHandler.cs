@@ -204,7 +204,7 @@ internal static class ChatHandler
     }
 
     /// <summary>P = characters of all message contents; C = characters produced (reasoning + content + tool arguments).</summary>
-    private static UsageReply ComputeUsage(ChatRequest? request, ChatReply reply)
+    internal static UsageReply ComputeUsage(ChatRequest? request, ChatReply reply)
     {
         int prompt = (int)Math.Min(int.MaxValue, request?.PromptChars ?? 0);
         int reasoning = (reply.ReasoningChunks ?? []).Sum(p => p.Length);

@@ -45,6 +45,9 @@ internal static class ControlEndpoints
                 case "/_control/config" when method == "POST":
                     await ConfigureAsync(server, context).ConfigureAwait(false);
                     break;
+                case "/_control/batches" when method is "GET" or "POST":
+                    await Batches.BatchControl.HandleAsync(server, context).ConfigureAwait(false);
+                    break;
                 case "/_control/shutdown" when method == "POST":
                     // Stop only after this answer has gone out, so the caller gets its 200.
                     context.Response.OnCompleted(() =>
@@ -55,6 +58,12 @@ internal static class ControlEndpoints
                     await WriteAsync(context, 200, Object(json => json.WriteBoolean("ok", true))).ConfigureAwait(false);
                     break;
                 default:
+                    if (Documents.FileControl.TryHandle(server, context, path) is Task files)
+                    {
+                        await files.ConfigureAwait(false);
+                        break;
+                    }
+
                     await ErrorAsync(context, 404, "Unknown control endpoint: " + method + " " + path).ConfigureAwait(false);
                     break;
             }
@@ -139,7 +148,7 @@ internal static class ControlEndpoints
     private static Task ErrorAsync(HttpContext context, int status, string message)
         => WriteAsync(context, status, Object(json => json.WriteString("error", message)));
 
-    private static byte[] Object(Action<Utf8JsonWriter> body)
+    internal static byte[] Object(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, RecordingJson.WriterOptions))
@@ -152,7 +161,7 @@ internal static class ControlEndpoints
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, byte[] body)
+    internal static async Task WriteAsync(HttpContext context, int status, byte[] body)
     {
         if (context.Response.HasStarted)
         {

@@ -61,6 +61,9 @@ public sealed class FileStore
         set { lock (_gate) { _uploadPieceDelay = value < TimeSpan.Zero ? TimeSpan.Zero : value; } }
     }
 
+    /// <summary>Wall-clock processing, per-file outcomes, the upload rate limit (Documents/FileRules.cs).</summary>
+    public FileRules Rules { get; } = new();
+
     public int Count
     {
         get { lock (_gate) { return _files.Count; } }
@@ -68,7 +71,8 @@ public sealed class FileStore
 
     /// <summary>Pre-seeds (or replaces) a file. Purpose defaults from the id: "file-batch…" → "batch", else "file-extract".
     /// A seeded "processing" file follows the same poll rules as an upload.</summary>
-    public StoredFile Add(string id, string filename, byte[] content, string status = "processed", string? purpose = null, string? statusDetails = null)
+    public StoredFile Add(string id, string filename, byte[] content, string status = "processed", string? purpose = null, string? statusDetails = null,
+        DateTimeOffset? createdAt = null)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(filename);
@@ -79,7 +83,7 @@ public sealed class FileStore
             statusDetails = DefaultErrorDetails;
         }
 
-        var file = new StoredFile(id, filename, purpose, content.LongLength, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        var file = new StoredFile(id, filename, purpose, content.LongLength, (createdAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
             Convert.ToHexStringLower(SHA256.HashData(content)), (byte[])content.Clone(), status, statusDetails, 0);
         Put(file);
         return file;
@@ -89,7 +93,7 @@ public sealed class FileStore
     {
         lock (_gate)
         {
-            return _files.TryGetValue(id, out StoredFile? file) ? file : null;
+            return _files.TryGetValue(id, out StoredFile? file) ? SettleLocked(file) : null;
         }
     }
 
@@ -101,7 +105,7 @@ public sealed class FileStore
             var result = new List<StoredFile>(_order.Count);
             foreach (string id in _order)
             {
-                result.Add(_files[id]);
+                result.Add(SettleLocked(_files[id]));
             }
 
             return result;
@@ -118,6 +122,7 @@ public sealed class FileStore
             }
 
             _order.Remove(id);
+            Rules.Forget(id);
             return true;
         }
     }
@@ -128,6 +133,7 @@ public sealed class FileStore
         {
             _files.Clear();
             _order.Clear();
+            Rules.ClearPending();
         }
     }
 
@@ -142,6 +148,8 @@ public sealed class FileStore
             _maxKeptBytes = DefaultMaxKeptBytes;
             _uploadPieceDelay = TimeSpan.Zero;
         }
+
+        Rules.Reset();
     }
 
     internal StoredFile AddUpload(string purpose, string filename, long length, string sha256Hex, byte[]? content)
@@ -152,7 +160,7 @@ public sealed class FileStore
         {
             var file = new StoredFile(id, filename, purpose, length, DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 sha256Hex, content, "processing", null, 0);
-            if (_processingPolls == 0)
+            if (!Rules.StartTimer(file, DateTimeOffset.UtcNow, _finalStatus, _finalStatusDetails) && _processingPolls == 0)
             {
                 file = Finish(file);
             }
@@ -172,8 +180,8 @@ public sealed class FileStore
                 return null;
             }
 
-            file = file with { Polls = file.Polls + 1 };
-            if (file.Status == "processing" && _processingPolls != int.MaxValue && file.Polls >= _processingPolls)
+            file = SettleLocked(file) with { Polls = file.Polls + 1 };
+            if (file.Status == "processing" && !Rules.HasTimer(id) && _processingPolls != int.MaxValue && file.Polls >= _processingPolls)
             {
                 file = Finish(file);
             }
@@ -181,6 +189,18 @@ public sealed class FileStore
             _files[id] = file;
             return file;
         }
+    }
+
+    /// <summary>Applies a due wall-clock timer (FileRules) and keeps the result.</summary>
+    private StoredFile SettleLocked(StoredFile file)
+    {
+        StoredFile settled = Rules.Settle(file, DateTimeOffset.UtcNow);
+        if (!ReferenceEquals(settled, file))
+        {
+            _files[file.Id] = settled;
+        }
+
+        return settled;
     }
 
     private StoredFile Finish(StoredFile file)

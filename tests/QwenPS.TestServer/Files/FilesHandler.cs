@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Threading.Tasks;
+using QwenPS.TestServer.Documents;
 using QwenPS.TestServer.Http;
 using QwenPS.TestServer.Json;
 
@@ -25,6 +25,11 @@ internal static class FilesHandler
         if (upload.Error is not null || upload.Info is null)
         {
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, upload.Error ?? "Malformed multipart body.");
+        }
+
+        if (FileRuleResponses.ThrottleUpload(call) is Task throttled)
+        {
+            return throttled;
         }
 
         MultipartInfo info = upload.Info;
@@ -60,42 +65,31 @@ internal static class FilesHandler
         return file is null ? NotFoundAsync(call, id) : Responses.JsonAsync(call, 200, FileObject(file));
     }
 
-    /// <summary>GET /files?after=&amp;limit=&amp;purpose=, in creation order.</summary>
+    /// <summary>GET /files?after=&amp;limit=&amp;purpose=&amp;create_after=&amp;create_before=, in creation order.</summary>
     public static Task ListAsync(ApiCall call)
     {
         var query = call.Context.Request.Query;
-        int limit = MaxListLimit;
-        string limitText = query["limit"].ToString();
-        if (limitText.Length > 0
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxListLimit))
+        if (!ListPaging.TryParseLimit(query["limit"].ToString(), MaxListLimit, MaxListLimit, out int limit))
         {
             return Responses.CompatErrorAsync(call, 400, InvalidParameter, "limit must be an integer between 1 and 2000.");
         }
 
         string after = query["after"].ToString();
         string purpose = query["purpose"].ToString();
+        FileListFilter dates = FileListFilter.Parse(query, out string? dateError);
+        if (dateError is not null)
+        {
+            return Responses.CompatErrorAsync(call, 400, InvalidParameter, dateError);
+        }
 
         IReadOnlyList<StoredFile> all = call.Server.Files.List();
-        int start = 0;
-        if (after.Length > 0)
-        {
-            // An unknown cursor gives an empty page rather than restarting (which could loop a paging client forever).
-            start = all.Count;
-            for (int i = 0; i < all.Count; i++)
-            {
-                if (all[i].Id == after)
-                {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
+        int start = ListPaging.StartAfter(all, after, f => f.Id);
 
         var page = new List<StoredFile>();
         bool hasMore = false;
         for (int i = start; i < all.Count; i++)
         {
-            if (purpose.Length > 0 && all[i].Purpose != purpose)
+            if ((purpose.Length > 0 && all[i].Purpose != purpose) || !dates.Matches(all[i]))
             {
                 continue;
             }
@@ -137,6 +131,11 @@ internal static class FilesHandler
         if (file is null)
         {
             return NotFoundAsync(call, id);
+        }
+
+        if (FileRuleResponses.RefuseDownload(call, file) is Task refused)
+        {
+            return refused;
         }
 
         if (file.Content is null)

@@ -57,6 +57,11 @@ internal static class ApiRouter
             return Completions.CompletionsHandler.HandleAsync(call);
         }
 
+        if (Batches.BatchesHandler.TryDispatch(call) is Task batches)
+        {
+            return batches;
+        }
+
         return Responses.CompatErrorAsync(call, 404, "not_found", "Unknown endpoint: " + method + " " + path);
     }
 }

@@ -53,6 +53,11 @@ namespace QwenPS.Tests.Metadata
                 expected.Add("Confirm");
             }
 
+            if (info.SupportsPaging)
+            {
+                expected.UnionWith(new[] { "First", "Skip", "IncludeTotalCount" });
+            }
+
             Assert.Empty(expected.Except(documented));
             Assert.Empty(documented.Except(expected));
             foreach (string name in expected)

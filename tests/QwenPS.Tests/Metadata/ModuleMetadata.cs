@@ -78,6 +78,9 @@ namespace QwenPS.Tests.Metadata
 
         public bool SupportsShouldProcess => Named.TryGetValue("SupportsShouldProcess", out object? value) && value is true;
 
+        /// <summary>[Cmdlet(SupportsPaging = true)]: PowerShell adds -First, -Skip and -IncludeTotalCount.</summary>
+        public bool SupportsPaging => Named.TryGetValue("SupportsPaging", out object? value) && value is true;
+
         public IEnumerable<ParameterInfo> Parameters =>
             Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Select(p => (Property: p, Attributes: p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute").ToList()))

@@ -39,6 +39,8 @@ namespace QwenPS.Tests.Support
 
         public IReadOnlyList<LiveText> Live => Items.Where(i => i.Stream == "Live").Select(i => (LiveText)i.Value).ToList();
 
+        public IReadOnlyList<QwenException> Errors => Items.Where(i => i.Stream == "Error").Select(i => (QwenException)i.Value).ToList();
+
         public IReadOnlyList<QwenProgress> Progress => Items.Where(i => i.Stream == "Progress").Select(i => (QwenProgress)i.Value).ToList();
 
         /// <summary>Every text written to any stream, for leak checks.</summary>
@@ -75,6 +77,8 @@ namespace QwenPS.Tests.Support
         public void WriteProgress(QwenProgress progress) => Add("Progress", progress);
 
         public void WriteLive(LiveText text) => Add("Live", text);
+
+        public void WriteError(QwenException error) => Add("Error", error);
 
         public sealed record Written(string Stream, object Value, TimeSpan At);
     }

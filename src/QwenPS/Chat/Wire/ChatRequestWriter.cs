@@ -27,14 +27,15 @@ namespace QwenPS.Chat.Wire
             {
                 using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
                 {
-                    Write(writer, request);
+                    WriteBody(writer, request);
                 }
 
                 return buffer.ToArray();
             }
         }
 
-        private static void Write(Utf8JsonWriter writer, ChatRequest request)
+        /// <summary>The body object, into a writer that may hold more (a batch line wraps it).</summary>
+        internal static void WriteBody(Utf8JsonWriter writer, ChatRequest request)
         {
             IReadOnlyDictionary<string, object?> extra = request.AdditionalParameters ?? EmptyExtra;
             writer.WriteStartObject();

@@ -1,0 +1,11 @@
+namespace QwenPS.Batch.Wire
+{
+    internal sealed class WireRequestCounts
+    {
+        public int Total { get; set; }
+
+        public int Completed { get; set; }
+
+        public int Failed { get; set; }
+    }
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using QwenPS.Batch;
+using QwenPS.Chat;
+using QwenPS.Engine;
+
+namespace QwenPS.Commands
+{
+    /// <summary>
+    /// Start-QwenBatch: writes one request line per piped input into a temporary JSONL file as the inputs arrive (every
+    /// limit checked there, before anything is sent), then, once ShouldProcess agrees, uploads it with purpose batch,
+    /// creates the batch and writes the <see cref="QwenBatch"/>.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "QwenBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(QwenBatch))]
+    public sealed class StartQwenBatchCommand : QwenServiceCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenModelCompleter))]
+        public string? Model { get; set; }
+
+        [Parameter]
+        public QwenBatchEndpoint Endpoint { get; set; } = QwenBatchEndpoint.ChatCompletions;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SystemPrompt { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PromptProperty { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CustomIdProperty { get; set; }
+
+        [Parameter]
+        public SwitchParameter EnableThinking { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ThinkingBudget { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double Temperature { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double TopP { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int TopK { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxTokens { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int Seed { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Stop { get; set; }
+
+        [Parameter]
+        [ValidateRange(-2.0, 2.0)]
+        public double PresencePenalty { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? AdditionalParameter { get; set; }
+
+        [Parameter]
+        [ValidatePattern("^[0-9]+[hd]$")]
+        public string CompletionWindow { get; set; } = "24h";
+
+        [Parameter]
+        [ValidateLength(1, 100)]
+        public string? Name { get; set; }
+
+        [Parameter]
+        [ValidateLength(1, 200)]
+        public string? Description { get; set; }
+
+        private BatchBuildOptions? _options;
+        private BatchInputBuilder? _builder;
+        private readonly List<object?> _inputs = new List<object?>();
+
+        protected override void BeginProcessing()
+        {
+            Guard(() =>
+            {
+                BatchWindow.Check(CompletionWindow);
+                string model = Model ?? ConnectionOperations.Defaults(RunspaceScope)?.Model ?? ModelCatalog.DefaultModel;
+                var options = new BatchBuildOptions(model, Endpoint)
+                {
+                    SystemPrompt = SystemPrompt,
+                    AdditionalParameters = AdditionalParameter == null ? null : PowerShellValues.ToDictionary(AdditionalParameter),
+                    MappingFolder = BatchDataFolder.Resolve(Environment),
+                };
+                foreach (ChatField field in ChatFields.All)
+                {
+                    if (MyInvocation.BoundParameters.TryGetValue(field.Parameter, out object? value))
+                    {
+                        options.Fields.Add(new KeyValuePair<ChatField, object>(field, field.Normalize(PowerShellValues.ToPlain(value)!)));
+                    }
+                }
+
+                if (options.IsEmbeddings && (options.Fields.Count > 0 || SystemPrompt != null))
+                {
+                    throw new QwenException(
+                        QwenErrorIds.InvalidArgument,
+                        QwenErrorCategory.InvalidArgument,
+                        "-SystemPrompt and the chat parameters (-Temperature, -MaxTokens, -EnableThinking…) apply to chat requests, not to an embeddings batch: use -AdditionalParameter for embedding options.") { Target = Endpoint };
+                }
+
+                if (!options.IsEmbeddings && !MyInvocation.BoundParameters.ContainsKey(nameof(EnableThinking)))
+                {
+                    // Newer models think unless told not to, and a batch file takes one thinking mode: always say which.
+                    options.Fields.Insert(0, new KeyValuePair<ChatField, object>(ChatFields.EnableThinking, false));
+                }
+
+                _options = options;
+                _builder = new BatchInputBuilder(options);
+                WriteVerbose("Writing the requests for " + model + " (" + options.ServiceEndpoint + ") to " + _builder.RequestFile + ".");
+            });
+        }
+
+        protected override void ProcessRecord()
+        {
+            PSObject input = InputObject!;
+            Guard(() =>
+            {
+                // -InputObject @('a', 'b') given on the command line is a list of inputs, as the same list piped would be.
+                if (input.BaseObject is IList list && !(input.BaseObject is IDictionary))
+                {
+                    foreach (object? item in list)
+                    {
+                        if (item != null)
+                        {
+                            Add(PSObject.AsPSObject(item));
+                        }
+                    }
+
+                    return;
+                }
+
+                Add(input);
+            });
+        }
+
+        private void Add(PSObject input)
+        {
+            _builder!.Add(BatchInputs.From(input, PromptProperty, CustomIdProperty));
+            _inputs.Add(BatchInputs.Original(input));
+        }
+
+        protected override void EndProcessing()
+        {
+            BatchInputBuilder builder = _builder!;
+            BatchBuildOptions options = _options!;
+            Guard(builder.Complete);
+            string target = string.Format(
+                CultureInfo.InvariantCulture,
+                "{0:N0} requests for {1} ({2}, {3})",
+                builder.Count,
+                options.Model,
+                options.ServiceEndpoint,
+                BatchJsonlWriter.Size(builder.Bytes));
+            if (!ShouldProcess(target, "Start a DashScope batch, billed at the batch price"))
+            {
+                return;
+            }
+
+            var metadata = new Dictionary<string, string>();
+            if (Name != null)
+            {
+                metadata[BatchMapper.NameKey] = Name;
+            }
+
+            if (Description != null)
+            {
+                metadata[BatchMapper.DescriptionKey] = Description;
+            }
+
+            QwenBatch batch = RunWithClient((client, output, token) => BatchOperations.StartAsync(client, builder, options, CompletionWindow, metadata, token));
+            BatchInputStore.Set(RunspaceScope, batch.Id, _inputs.AsReadOnly());
+            WriteObject(batch);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                // A refused input, a stop or -WhatIf: the temporary request file and an uncommitted mapping go.
+                _builder?.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
