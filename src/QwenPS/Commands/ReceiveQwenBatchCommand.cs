@@ -75,7 +75,7 @@ namespace QwenPS.Commands
                 throw;
             }
 
-            using (var results = new BatchResultSet(batch, files, mapping, BatchInputStore.Get(RunspaceScope, batch.Id)))
+            using (var results = new BatchResultSet(batch, files, mapping, RunspaceScope is object scope ? BatchInputStore.Get(scope, batch.Id) : null))
             {
                 int count = 0;
                 try

@@ -196,7 +196,7 @@ namespace QwenPS.Commands
             }
 
             QwenBatch batch = RunWithClient((client, output, token) => BatchOperations.StartAsync(client, builder, options, CompletionWindow, metadata, token));
-            BatchInputStore.Set(RunspaceScope, batch.Id, _inputs.AsReadOnly());
+            BatchInputStore.Set(CreateRunspaceScope(), batch.Id, _inputs.AsReadOnly());
             WriteObject(batch);
         }
 
