@@ -572,11 +572,13 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
             $rows[0].Label | Should -Match 'Answer to: Classify'
         }
     }
-    Context 'Item 25: Remove-QwenFile -WhatIf names the file' {
-        It 'shows the id and the file name of a piped QwenFileInfo' {
+    Context 'Item 25: Remove-QwenFile -WhatIf names the files a filter matches' {
+        # A piped QwenFileInfo is deleted by id (the id set shows the id only); the filter set lists the files first,
+        # so it names each one. -FileName is that set's wildcard filter.
+        It 'shows the id and the file name of each file a filter matches' {
             $path = Join-Path $TestDrive 'quarterly-report.txt'
             'numbers' | Set-Content -Path $path
-            $run = Invoke-Pwsh "`$null = Add-QwenFileReference -LiteralPath '$path' -BaseUri `$BaseUri; Get-QwenFile -BaseUri `$BaseUri | Remove-QwenFile -BaseUri `$BaseUri -WhatIf"
+            $run = Invoke-Pwsh "`$null = Add-QwenFileReference -LiteralPath '$path' -BaseUri `$BaseUri; Remove-QwenFile -FileName 'quarterly*' -BaseUri `$BaseUri -WhatIf"
 
             $run.ExitCode | Should -Be 0 -Because $run.Output
             $run.Output | Should -Match 'What if: .*file-fe-[0-9a-f]+ \(quarterly-report\.txt\)'

@@ -183,11 +183,24 @@ namespace QwenPS.Files
                     list = await _transport.ReadJsonAsync(response, FilesJsonContext.Default.WireFileList, "files", cancellationToken).ConfigureAwait(false);
                 }
 
-                string? last = null;
+                var infos = new List<QwenFileInfo>();
                 foreach (WireFile file in list.Data ?? new List<WireFile>())
                 {
-                    QwenFileInfo info = ToFileInfo(file, "files");
-                    last = info.Id;
+                    infos.Add(ToFileInfo(file, "files"));
+                }
+
+                // A page that ends where an earlier one did is that page again: stop before writing its files twice.
+                string? last = infos.Count > 0 ? infos[infos.Count - 1].Id : null;
+                if (list.HasMore && last != null && (last == cursor || cursors.Contains(last)))
+                {
+                    throw new QwenException(
+                        QwenErrorIds.UnexpectedResponse,
+                        QwenErrorCategory.InvalidResult,
+                        "The service says there are more files but sent page " + page + " ending at " + last + " again; stopped listing. The files so far were written.") { Target = "files" };
+                }
+
+                foreach (QwenFileInfo info in infos)
+                {
                     if (query.Matches(info) && !onFile(info))
                     {
                         return;
@@ -199,14 +212,7 @@ namespace QwenPS.Files
                     return;
                 }
 
-                if (last == cursor || !cursors.Add(last))
-                {
-                    throw new QwenException(
-                        QwenErrorIds.UnexpectedResponse,
-                        QwenErrorCategory.InvalidResult,
-                        "The service says there are more files but sent page " + page + " ending at " + last + " again; stopped listing. The files so far were written.") { Target = "files" };
-                }
-
+                cursors.Add(last);
                 cursor = last;
             }
         }
