@@ -18,7 +18,7 @@ namespace QwenPS.Commands
     [OutputType(typeof(QwenAudioChunk))]
     [OutputType(typeof(QwenToolCallChunk), typeof(QwenToolResult))]
     [OutputType(typeof(PSObject))]
-    public sealed class InvokeQwenChatCommand : QwenServiceCmdlet
+    public sealed class InvokeQwenChatCommand : QwenGenerationCmdlet
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -52,46 +52,6 @@ namespace QwenPS.Commands
         /// <summary>Shows the answer on the console as it arrives (reasoning dim), through the Information stream.</summary>
         [Parameter]
         public SwitchParameter Live { get; set; }
-
-        [Parameter]
-        public SwitchParameter EnableThinking { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int ThinkingBudget { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 2.0)]
-        public double Temperature { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 1.0)]
-        public double TopP { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int TopK { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int MaxTokens { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int Seed { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Stop { get; set; }
-
-        [Parameter]
-        [ValidateRange(-2.0, 2.0)]
-        public double PresencePenalty { get; set; }
-
-        /// <summary>Extra top-level body fields for options QwenPS does not model yet.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        public Hashtable? AdditionalParameter { get; set; }
 
         /// <summary>The most characters of answer to keep (reasoning and tool arguments included); past it the call ends with ResponseTooLarge.</summary>
         [Parameter]

@@ -16,7 +16,7 @@ namespace QwenPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "QwenDocumentChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(QwenDocumentAnswer))]
-    public sealed class InvokeQwenDocumentChatCommand : QwenServiceCmdlet
+    public sealed class InvokeQwenDocumentChatCommand : QwenGenerationCmdlet
     {
         /// <summary>The question asked of every document.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -62,45 +62,6 @@ namespace QwenPS.Commands
         [Parameter]
         [ValidateRange(1, 86400)]
         public int ProcessingTimeoutSec { get; set; } = (int)FileReferenceOperation.DefaultProcessingTimeout.TotalSeconds;
-
-        [Parameter]
-        public SwitchParameter EnableThinking { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int ThinkingBudget { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 2.0)]
-        public double Temperature { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 1.0)]
-        public double TopP { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int TopK { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int MaxTokens { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int Seed { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Stop { get; set; }
-
-        [Parameter]
-        [ValidateRange(-2.0, 2.0)]
-        public double PresencePenalty { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public Hashtable? AdditionalParameter { get; set; }
 
         private readonly List<DocumentInput> _documents = new List<DocumentInput>();
 

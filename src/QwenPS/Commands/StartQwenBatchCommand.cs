@@ -17,7 +17,7 @@ namespace QwenPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "QwenBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(QwenBatch))]
-    public sealed class StartQwenBatchCommand : QwenServiceCmdlet
+    public sealed class StartQwenBatchCommand : QwenGenerationCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -42,45 +42,6 @@ namespace QwenPS.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CustomIdProperty { get; set; }
-
-        [Parameter]
-        public SwitchParameter EnableThinking { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int ThinkingBudget { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 2.0)]
-        public double Temperature { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 1.0)]
-        public double TopP { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int TopK { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int MaxTokens { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int Seed { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Stop { get; set; }
-
-        [Parameter]
-        [ValidateRange(-2.0, 2.0)]
-        public double PresencePenalty { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public Hashtable? AdditionalParameter { get; set; }
 
         [Parameter]
         [ValidatePattern("^[0-9]+[hd]$")]

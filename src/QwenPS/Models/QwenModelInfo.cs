@@ -14,14 +14,14 @@ namespace QwenPS
         {
             Name = name;
             Family = family;
-            Regions = new QwenValueList<QwenRegion>(regions);
+            Regions = new QwenList<QwenRegion>(regions, ", ");
             ContextTokens = contextTokens;
             MaxInputTokens = maxInputTokens;
             MaxOutputTokens = maxOutputTokens;
             Thinking = thinking;
             StreamOnly = streamOnly;
             CumulativeStream = cumulativeStream;
-            Capabilities = new QwenValueList<string>(capabilities);
+            Capabilities = new QwenList<string>(capabilities, ", ");
             Prices = prices;
             PricesAsOf = pricesAsOf;
         }
@@ -32,7 +32,7 @@ namespace QwenPS
         public string Family { get; }
 
         /// <summary>The regions that serve the model.</summary>
-        public QwenValueList<QwenRegion> Regions { get; }
+        public QwenList<QwenRegion> Regions { get; }
 
         public long? ContextTokens { get; }
 
@@ -50,7 +50,7 @@ namespace QwenPS
         public bool CumulativeStream { get; }
 
         /// <summary>Chat, Tools, Json, Partial, Cache, Search, Batch, Code, FillInTheMiddle, Translation, Math, Vision, Video, AudioInput, AudioOutput, Documents.</summary>
-        public QwenValueList<string> Capabilities { get; }
+        public QwenList<string> Capabilities { get; }
 
         /// <summary>Input/output prices per million tokens by region and input tier, e.g. "Beijing CNY: 0-32K 2.5/10; 32K-128K 4/16"; empty when unknown.</summary>
         public string Prices { get; }
