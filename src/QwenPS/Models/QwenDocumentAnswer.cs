@@ -52,6 +52,9 @@ namespace QwenPS
 
         public QwenUsage? Usage { get; }
 
+        /// <summary>The estimated cost of the document's chat call (<see cref="QwenUsage.Cost"/>); null without usage or a price.</summary>
+        public QwenCost? Cost => Usage?.Cost;
+
         public string? Model { get; }
 
         /// <summary>The service's request id of the chat call, or of the failed request.</summary>
