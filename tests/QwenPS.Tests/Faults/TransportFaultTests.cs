@@ -133,19 +133,20 @@ namespace QwenPS.Tests.Faults
         [Fact]
         public async Task A_slow_drip_well_inside_the_idle_timeout_never_times_out()
         {
-            // 40 chunks 50 ms apart outlast the 1.5 s idle timeout as a whole, and no gap comes near it: the timer
-            // restarts on every read. The 30x margin is for a loaded CI box, where one 600 ms stall has been seen.
-            string answer = string.Concat(Enumerable.Repeat("drip", 20));
+            // 100 chunks 50 ms apart (5 s) outlast the 4 s idle timeout as a whole, and no gap comes near it: the timer
+            // restarts on every read. The 80x margin is for a loaded CI box: with the whole suite running in parallel
+            // on 2 cores, stalls of 0.6 s and once 1.5 s have been seen.
+            string answer = string.Concat(Enumerable.Repeat("drip", 50));
             Server.Enqueue(ServerBehavior.Stream(new StreamOptions
             {
                 Reply = ChatReply.FromText(answer, chunkSize: 2),
                 ChunkDelay = TimeSpan.FromMilliseconds(50),
                 IncludeUsage = true,
             }));
-            TimeSpan idle = TimeSpan.FromMilliseconds(1500);
+            TimeSpan idle = TimeSpan.FromSeconds(4);
             TestClient test = Fixture.CreateClient(s => s.IdleTimeout = idle);
 
-            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: TimeSpan.FromSeconds(15));
+            FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: TimeSpan.FromSeconds(25));
 
             QwenChatResponse response = outcome.Success();
             Assert.Equal(answer, response.Content);
