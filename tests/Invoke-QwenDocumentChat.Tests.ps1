@@ -252,7 +252,10 @@ Describe 'Invoke-QwenDocumentChat' {
             Add-QwenTestBehavior @{ kind = 'delay'; delayMs = 60000; path = '/chat/completions' } -Times 10
 
             $ps = [powershell]::Create()
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $PSScriptRoot '..' 'QwenPS.psd1')).AddStatement()
+            # Imported first, on its own: a stopped batch (AddStatement) can leave a work item that touches the closed
+            # runspace after Dispose, and that crashed the test host once.
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $PSScriptRoot '..' 'QwenPS.psd1')).Invoke()
+            $ps.Commands.Clear()
             $null = $ps.AddCommand('Get-ChildItem').AddParameter('LiteralPath', $folder).
                 AddCommand('Invoke-QwenDocumentChat').AddParameter('Prompt', 'Q').AddParameter('ThrottleLimit', 3).AddParameter('BaseUri', [uri]$script:BaseUri)
             $output = [System.Management.Automation.PSDataCollection[psobject]]::new()

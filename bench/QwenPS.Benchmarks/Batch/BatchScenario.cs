@@ -122,31 +122,14 @@ namespace QwenPS.Benchmarks.Batch
                 Thread.Sleep(200);
             }
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            MemoryScenario.ResetPeakRss();
-            long rssBefore = MemoryScenario.Rss("VmRSS");
-            long heapBefore = GC.GetTotalMemory(false);
-            long peakHeap = heapBefore;
-            using var sampling = new CancellationTokenSource();
-            Task sampler = Task.Run(async () =>
+            long bytes = 0, records = 0;
+            PeakMemory.Peak peak = PeakMemory.MeasureAsync(() =>
             {
-                while (!sampling.IsCancellationRequested)
-                {
-                    peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-                    await Task.Delay(2).ConfigureAwait(false);
-                }
-            });
-            var clock = Stopwatch.StartNew();
-            (long bytes, long records) = run(lines);
-            double seconds = clock.Elapsed.TotalSeconds;
-            sampling.Cancel();
-            sampler.GetAwaiter().GetResult();
-            long peakRss = MemoryScenario.Rss("VmHWM");
-            peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-            long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
-            Console.WriteLine(JsonSerializer.Serialize(new ChildResult(rssBefore, peakRss, heapBefore, peakHeap, retained, bytes, records, seconds)));
+                (bytes, records) = run(lines);
+                return Task.CompletedTask;
+            }).GetAwaiter().GetResult();
+            long retained = GC.GetTotalMemory(forceFullCollection: true) - peak.HeapBefore;
+            Console.WriteLine(JsonSerializer.Serialize(new ChildResult(peak.RssBefore, peak.PeakRss, peak.HeapBefore, peak.PeakHeap, retained, bytes, records, peak.Seconds)));
             return 0;
         }
 

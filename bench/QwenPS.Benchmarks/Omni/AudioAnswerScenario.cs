@@ -146,28 +146,9 @@ namespace QwenPS.Benchmarks.Omni
                 Thread.Sleep(200);
             }
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            MemoryScenario.ResetPeakRss();
-            long rssBefore = MemoryScenario.Rss("VmRSS");
-            long heapBefore = GC.GetTotalMemory(false);
-            long peakHeap = heapBefore;
-            using var sampling = new CancellationTokenSource();
-            Task sampler = Task.Run(async () =>
-            {
-                while (!sampling.IsCancellationRequested)
-                {
-                    peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-                    await Task.Delay(2).ConfigureAwait(false);
-                }
-            });
-            var clock = Stopwatch.StartNew();
-            long bytes = await run().ConfigureAwait(false);
-            double seconds = clock.Elapsed.TotalSeconds;
-            sampling.Cancel();
-            await sampler.ConfigureAwait(false);
-            Console.WriteLine(JsonSerializer.Serialize(new Child(rssBefore, MemoryScenario.Rss("VmHWM"), heapBefore, Math.Max(peakHeap, GC.GetTotalMemory(false)), bytes, seconds)));
+            long bytes = 0;
+            PeakMemory.Peak peak = await PeakMemory.MeasureAsync(async () => bytes = await run().ConfigureAwait(false)).ConfigureAwait(false);
+            Console.WriteLine(JsonSerializer.Serialize(new Child(peak.RssBefore, peak.PeakRss, peak.HeapBefore, peak.PeakHeap, bytes, peak.Seconds)));
             return 0;
         }
 
