@@ -226,7 +226,7 @@ namespace QwenPS.Tests.Documents
         public async Task A_bare_id_still_parsing_is_waited_for_and_asked_again()
         {
             Server.Files.Add("file-fe-slow", "slow.txt", Encoding.UTF8.GetBytes("slow"), status: "processing");
-            Server.Files.Rules.HoldProcessing("file-fe-slow", TimeSpan.FromMilliseconds(300));
+            Server.Files.Rules.HoldProcessing("file-fe-slow", TimeSpan.FromSeconds(2));  // 2 s: a loaded host once took longer than 300 ms to send the first chat
 
             var (test, _) = await RunAsync(new[] { DocumentInput.Id("file-fe-slow") }, Options());
 
