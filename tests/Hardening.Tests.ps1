@@ -166,7 +166,8 @@ Describe 'Hardening (issue 14)' {
 
             $response = Invoke-QwenChat -Prompt 'x' -Live -BaseUri $script:BaseUri -InformationVariable live 6>$null
 
-            $shown = -join @($live | ForEach-Object { $_.MessageData.Message })
+            # With 6> the text comes in whole lines (item 22): a record without NoNewLine ends its line.
+            $shown = -join @($live | ForEach-Object { $_.MessageData.Message + $(if (-not $_.MessageData.NoNewLine) { "`n" }) })
             $shown | Should -Not -Match '[\x00-\x09\x0b-\x1f\x7f-\x9f]'
             $shown | Should -Match "two`nthree"
             $response.Content | Should -BeExactly "one`e[2J`e]0;title`a two`nthree"
@@ -456,6 +457,19 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
             }
         }
 
+        It 'ConvertTo-Json writes roles, chunk kinds, part kinds and thinking modes as names, in any PowerShell' {
+            (New-QwenMessage -Role Assistant -Content 'Earlier' | ConvertTo-Json | ConvertFrom-Json).Role | Should -BeExactly 'Assistant'
+            (Get-QwenModel -Name qwen3-max | ConvertTo-Json | ConvertFrom-Json).Thinking | Should -BeExactly 'OffByDefault'
+
+            Add-QwenTestBehavior @{ kind = 'reply'; reply = @{ reasoningChunks = @('Hmm'); contentChunks = @('Yes') } }
+            $chunks = @(Invoke-QwenChat -Prompt 'Think' -Model qwen-plus -EnableThinking -Stream -BaseUri $script:BaseUri | Where-Object { $_ -is [QwenPS.QwenStreamChunk] })
+            ($chunks | ConvertTo-Json | ConvertFrom-Json | ForEach-Object { $_.Kind + ':' + $_.Text }) -join '|' | Should -BeExactly 'Reasoning:Hmm|Content:Yes'
+
+            $image = New-QwenMessage -Role User -Content 'What is this?' -Image 'https://example.com/cat.png'
+            ($image | ConvertTo-Json -Depth 4 | ConvertFrom-Json).Parts.Kind -join ',' | Should -BeExactly 'Image,Text'
+            ($image | ConvertTo-Csv | ConvertFrom-Csv).Role | Should -BeExactly 'User'
+        }
+
         It 'Export-Csv writes usage as numbers, not a type name' {
             $response = Invoke-QwenChat -Prompt 'Hi' -BaseUri $script:BaseUri
             $csv = $response | ConvertTo-Csv | ConvertFrom-Csv
@@ -491,6 +505,18 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
         }
     }
 
+    Context 'Item 21: -Stream at the console shows text, not a table' {
+        It 'each fragment shows its whole text on its line, reasoning marked, with no table header' {
+            Add-QwenTestBehavior @{ kind = 'reply'; reply = @{ reasoningChunks = @('Weigh it'); contentChunks = @('Two', " lines`nhere") } }
+
+            $records = @(Invoke-QwenChat -Prompt 'x' -Model qwen-plus -EnableThinking -Stream -BaseUri $script:BaseUri | Where-Object { $_ -is [QwenPS.QwenStreamChunk] })
+            $shown = @(($records | Out-String -Width 200) -split '\r?\n' | Where-Object { $_ -ne '' })
+
+            $shown | Should -Be @('(reasoning) Weigh it', 'Two', ' lines', 'here')
+            $records.Count | Should -Be 3
+        }
+    }
+
     Context 'Item 22: -Live in a host that keeps records as lines (runbooks, jobs, hosted runspaces)' {
         It 'writes whole lines, not fragments' {
             Add-QwenTestBehavior @{ kind = 'reply'; reply = @{ contentChunks = @('First li', 'ne of the', ' answer', "`nSecond ", 'line') } }
@@ -500,14 +526,47 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
                 $null = $ps.Invoke()
                 $ps.Streams.Error.Count | Should -Be 0 -Because ($ps.Streams.Error | Out-String)
                 $texts = @($ps.Streams.Information | ForEach-Object { $_.MessageData.Message })
+                @($ps.Streams.Information | Where-Object { $_.MessageData.NoNewLine }).Count | Should -Be 0
             }
             finally {
                 $ps.Dispose()
             }
 
-            (-join $texts) | Should -BeExactly ("First line of the answer`nSecond line" + [Environment]::NewLine)
-            $texts.Count | Should -Be 2
-            $texts[0] | Should -BeExactly "First line of the answer`n"
+            # Each record is one line without its line break, as Write-Host 'line' writes it.
+            $texts | Should -Be @('First line of the answer', 'Second line')
+        }
+    }
+
+    Context 'Item 22: -Live at an interactive console whose text is also recorded' {
+        # A console (a pseudo-terminal from util-linux's script, so the child's output is not redirected) shows -Live
+        # in fragments; a transcript and 6> keep each piece as a line, so there -Live writes whole lines.
+        It 'Start-Transcript and 6> get whole lines of the answer' -Skip:(-not (Get-Command -Name script -CommandType Application -ErrorAction SilentlyContinue)) {
+            foreach ($i in 1..2) {
+                Add-QwenTestBehavior @{ kind = 'reply'; reply = @{ contentChunks = @('First li', 'ne of the', ' answer', "`nSecond ", 'line') } }
+            }
+            $transcript = Join-Path $TestDrive 'transcript.txt'
+            $redirected = Join-Path $TestDrive 'information.txt'
+            $child = Join-Path $TestDrive 'console.ps1'
+            @(
+                "Import-Module '$($script:Manifest)'"
+                "`$env:DASHSCOPE_API_KEY = '$($script:Key)'"
+                "if ([Console]::IsOutputRedirected) { throw 'the child has no console' }"
+                "`$null = Start-Transcript -Path '$transcript'"
+                "`$null = Invoke-QwenChat -Prompt x -Live -BaseUri '$($script:BaseUri)'"
+                "`$null = Stop-Transcript"
+                "`$null = Invoke-QwenChat -Prompt y -Live -BaseUri '$($script:BaseUri)' 6> '$redirected'"
+            ) | Set-Content -Path $child
+            $dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+
+            $console = & script -qec "'$dotnet' pwsh -NoProfile -File '$child'" /dev/null 2>&1 | Out-String
+
+            $LASTEXITCODE | Should -Be 0 -Because $console
+            $console | Should -Match 'First line of the answer'
+            $logged = @(Get-Content -Path $transcript)
+            $logged | Should -Contain 'First line of the answer'
+            $logged | Should -Contain 'Second line'
+            $logged | Should -Not -Contain 'First li'
+            @(Get-Content -Path $redirected) | Should -Be @('First line of the answer', 'Second line')
         }
     }
 

@@ -9,8 +9,9 @@ namespace QwenPS.Chat
     /// the reasoning ends and the answer begins, and a final newline. The text goes to the Information
     /// stream, so the pipeline and redirected output stay clean.
     /// With <c>wholeLines</c> (a host that is not an interactive console: runbooks, jobs, remoting, a hosted
-    /// runspace), text is written a whole line at a time, so each information record, as logs and transcripts
-    /// keep them, is a line of the answer rather than a fragment of a few characters.
+    /// runspace; or a console whose text is recorded by a transcript or 6&gt;), text is written a whole line at a time,
+    /// each line without its line break, so each information record, as logs and transcripts keep them, is a line of
+    /// the answer rather than a fragment of a few characters.
     /// </summary>
     internal sealed class LiveDisplay
     {
@@ -34,16 +35,16 @@ namespace QwenPS.Chat
                 return;
             }
 
-            if (_last == QwenChunkKind.Reasoning && chunk.Kind == QwenChunkKind.Content)
+            if (_last == QwenChunkKind.Reasoning && chunk.KindValue == QwenChunkKind.Content)
             {
                 Write(_endsWithNewLine ? Environment.NewLine : Environment.NewLine + Environment.NewLine, dim: false);
             }
 
-            _last = chunk.Kind;
+            _last = chunk.KindValue;
 
             // The model's text goes to the terminal as is: an escape sequence in it could rename the window or clear
             // the screen. Line breaks and tabs stay; the records and the response keep the text unchanged.
-            Write(Errors.SecretRedactor.WithoutControlCharacters(chunk.Text, keepLineBreaks: true), dim: chunk.Kind == QwenChunkKind.Reasoning);
+            Write(Errors.SecretRedactor.WithoutControlCharacters(chunk.Text, keepLineBreaks: true), dim: chunk.KindValue == QwenChunkKind.Reasoning);
             _endsWithNewLine = chunk.Text.EndsWith("\n", StringComparison.Ordinal);
         }
 
@@ -67,19 +68,29 @@ namespace QwenPS.Chat
                 return;
             }
 
-            if (_line.Length > 0 && dim != _lineDim)
+            // A line keeps the look of its first piece: the answer starts on a line of its own (OnRecord), so a line is
+            // all reasoning or all answer.
+            if (_line.Length == 0)
             {
-                Flush();
+                _lineDim = dim;
             }
 
-            _lineDim = dim;
+            // Only the new text can hold a line break: what is left of _line from before has none.
+            int from = _line.Length;
             _line.Append(text);
-            int end = LastLineEnd(_line);
-            if (end > 0)
+            int start = 0;
+            for (int i = from; i < _line.Length; i++)
             {
-                _write(new LiveText(_line.ToString(0, end), dim));
-                _line.Remove(0, end);
+                if (_line[i] == '\n')
+                {
+                    int length = i > start && _line[i - 1] == '\r' ? i - 1 - start : i - start;
+                    _write(new LiveText(_line.ToString(start, length), _lineDim, isLine: true));
+                    _lineDim = dim;
+                    start = i + 1;
+                }
             }
+
+            _line.Remove(0, start);
         }
 
         private void Flush()
@@ -89,19 +100,6 @@ namespace QwenPS.Chat
                 _write(new LiveText(_line.ToString(), _lineDim));
                 _line.Clear();
             }
-        }
-
-        private static int LastLineEnd(StringBuilder text)
-        {
-            for (int i = text.Length - 1; i >= 0; i--)
-            {
-                if (text[i] == '\n')
-                {
-                    return i + 1;
-                }
-            }
-
-            return 0;
         }
     }
 }

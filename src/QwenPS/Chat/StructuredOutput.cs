@@ -17,7 +17,7 @@ namespace QwenPS.Chat
         {
             foreach (QwenMessage message in messages)
             {
-                if ((message.Role == QwenRole.System || message.Role == QwenRole.User)
+                if ((message.RoleValue == QwenRole.System || message.RoleValue == QwenRole.User)
                     && message.Content != null
                     && message.Content.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0)
                 {
@@ -41,7 +41,7 @@ namespace QwenPS.Chat
             }
 
             int at = 0;
-            while (at < messages.Count && messages[at].Role == QwenRole.System)
+            while (at < messages.Count && messages[at].RoleValue == QwenRole.System)
             {
                 at++;
             }

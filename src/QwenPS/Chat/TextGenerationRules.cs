@@ -64,7 +64,7 @@ namespace QwenPS.Chat
             }
 
             QwenMessage? last = messages.Count > 0 ? messages[messages.Count - 1] : null;
-            if (last != null && last.Partial && last.Role != QwenRole.Assistant)
+            if (last != null && last.Partial && last.RoleValue != QwenRole.Assistant)
             {
                 throw Invalid("A partial message must be an assistant message.", last);
             }
@@ -107,8 +107,8 @@ namespace QwenPS.Chat
                 }
 
                 // A -Cache message is one text part; without its marker it goes back to plain text (sent as a string).
-                result.Add(parts.Count == 1 && parts[0].Kind == QwenContentPartKind.Text && parts[0].CacheControl == null
-                    ? new QwenMessage(message.Role, parts[0].Text, message.ToolCallId, message.ToolCalls, message.Partial)
+                result.Add(parts.Count == 1 && parts[0].KindValue == QwenContentPartKind.Text && parts[0].CacheControl == null
+                    ? new QwenMessage(message.RoleValue, parts[0].Text, message.ToolCallId, message.ToolCalls, message.Partial)
                     : message.WithParts(parts));
             }
 

@@ -44,7 +44,7 @@ namespace QwenPS.Commands
             var message = new HostInformationMessage
             {
                 Message = text.Text,
-                NoNewLine = true,
+                NoNewLine = !text.IsLine,
                 ForegroundColor = text.Dim ? ConsoleColor.DarkGray : (ConsoleColor?)null,
 
                 // With only a foreground set, the host paints the background black; keep the console's own.

@@ -282,7 +282,8 @@ namespace QwenPS.Commands
         /// <summary>
         /// True for an interactive console (pwsh, powershell.exe, the VS Code terminal) whose output is not redirected:
         /// it shows -Live fragments in place. Elsewhere (runbooks, jobs, remoting, hosted runspaces, redirected
-        /// output) each information record is kept as a line, so -Live writes whole lines.
+        /// output) each information record is kept as a line, so -Live writes whole lines; so it does at a console whose
+        /// Information stream is redirected or that runs a transcript (<see cref="LiveTextRecording"/>).
         /// </summary>
         private bool HostShowsFragments()
         {
@@ -294,7 +295,7 @@ namespace QwenPS.Commands
 
             try
             {
-                return Host!.UI?.RawUI != null && !Console.IsOutputRedirected;
+                return Host!.UI?.RawUI != null && !Console.IsOutputRedirected && !LiveTextRecording.IsRecorded(this, Host);
             }
             catch (Exception)
             {

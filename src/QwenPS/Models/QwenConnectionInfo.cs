@@ -7,13 +7,16 @@ namespace QwenPS
     {
         internal QwenConnectionInfo(QwenRegion? region, Uri baseUri, string? model, string apiKeySource)
         {
-            Region = region;
+            RegionValue = region;
             BaseUri = baseUri;
             Model = model;
             ApiKeySource = apiKeySource;
         }
 
-        public QwenRegion? Region { get; }
+        /// <summary>The region's name (Singapore, Beijing…), or null for a custom base URI: text, so that it exports as it reads.</summary>
+        public string? Region => RegionValue?.ToString();
+
+        internal QwenRegion? RegionValue { get; }
 
         public Uri BaseUri { get; }
 

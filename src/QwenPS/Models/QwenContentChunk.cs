@@ -8,6 +8,6 @@ namespace QwenPS
         {
         }
 
-        public override QwenChunkKind Kind => QwenChunkKind.Content;
+        internal override QwenChunkKind KindValue => QwenChunkKind.Content;
     }
 }

@@ -13,7 +13,7 @@ namespace QwenPS
 
         private QwenContentPart(QwenContentPartKind kind, string? text, string? url, string? format, IReadOnlyList<string>? frames, string? cacheControl)
         {
-            Kind = kind;
+            KindValue = kind;
             Text = text;
             Url = url;
             Format = format;
@@ -21,7 +21,10 @@ namespace QwenPS
             CacheControl = cacheControl;
         }
 
-        public QwenContentPartKind Kind { get; }
+        /// <summary>Text, Image, Audio, Video or VideoFrames: text, so that parts export as they read.</summary>
+        public string Kind => KindValue.ToString();
+
+        internal QwenContentPartKind KindValue { get; }
 
         /// <summary>The text of a <see cref="QwenContentPartKind.Text"/> part; null for the others.</summary>
         public string? Text { get; }
@@ -52,13 +55,13 @@ namespace QwenPS
             new QwenContentPart(QwenContentPartKind.VideoFrames, null, null, null, frames.Count > 0 ? frames : throw new ArgumentException("A video needs frames.", nameof(frames)), null);
 
         /// <summary>The same part, marked for the explicit context cache.</summary>
-        internal QwenContentPart WithCache() => new QwenContentPart(Kind, Text, Url, Format, Frames, EphemeralCache);
+        internal QwenContentPart WithCache() => new QwenContentPart(KindValue, Text, Url, Format, Frames, EphemeralCache);
 
         /// <summary>The same part without a cache marker (a request keeps only the last four markers).</summary>
-        internal QwenContentPart WithoutCache() => new QwenContentPart(Kind, Text, Url, Format, Frames, null);
+        internal QwenContentPart WithoutCache() => new QwenContentPart(KindValue, Text, Url, Format, Frames, null);
 
-        public override string ToString() => Kind == QwenContentPartKind.Text ? Text ?? string.Empty
-            : Kind == QwenContentPartKind.VideoFrames ? "video: " + Frames.Count + " frame(s)"
+        public override string ToString() => KindValue == QwenContentPartKind.Text ? Text ?? string.Empty
+            : KindValue == QwenContentPartKind.VideoFrames ? "video: " + Frames.Count + " frame(s)"
             : Kind.ToString().ToLowerInvariant() + ": " + Url;
 
         private static string Required(string value, string name) => value ?? throw new ArgumentNullException(name);

@@ -25,7 +25,7 @@ namespace QwenPS
 
         internal QwenMessage(QwenRole role, string? content, string? toolCallId, IReadOnlyList<QwenToolCall>? toolCalls, bool partial = false)
         {
-            Role = role;
+            RoleValue = role;
             Content = content;
             ToolCallId = toolCallId;
             ToolCalls = toolCalls == null || toolCalls.Count == 0 ? NoToolCalls : toolCalls as QwenList<QwenToolCall> ?? new QwenList<QwenToolCall>(new List<QwenToolCall>(toolCalls));
@@ -43,9 +43,13 @@ namespace QwenPS
         /// <summary>The same message with other content parts (e.g. a cache marker added or dropped); role, tool call id,
         /// tool calls and the partial flag are kept.</summary>
         internal QwenMessage WithParts(IReadOnlyList<QwenContentPart> parts) =>
-            new QwenMessage(Role, parts, Partial) { ToolCallId = ToolCallId, ToolCalls = ToolCalls };
+            new QwenMessage(RoleValue, parts, Partial) { ToolCallId = ToolCallId, ToolCalls = ToolCalls };
 
-        public QwenRole Role { get; }
+        /// <summary>System, User, Assistant or Tool: text, so that ConvertTo-Json and Export-Csv write the name, and a saved
+        /// message binds back to -Role.</summary>
+        public string Role => RoleValue.ToString();
+
+        internal QwenRole RoleValue { get; }
 
         /// <summary>The text: the whole content of a plain message, or the text parts of a multimodal one (null when it has none).</summary>
         public string? Content { get; }
@@ -67,18 +71,18 @@ namespace QwenPS
 
         /// <summary>True for a <c>fileid://</c> system message (a document reference for qwen-long).</summary>
         public bool IsFileReference =>
-            Role == QwenRole.System && Parts.Count == 0 && Content != null && Content.StartsWith(FileReferencePrefix, StringComparison.Ordinal);
+            RoleValue == QwenRole.System && Parts.Count == 0 && Content != null && Content.StartsWith(FileReferencePrefix, StringComparison.Ordinal);
 
         internal const string FileReferencePrefix = "fileid://";
 
-        public override string ToString() => Role.ToString().ToLowerInvariant() + ": " + (Parts.Count == 0 ? Content : string.Join(" ", Parts));
+        public override string ToString() => Role.ToLowerInvariant() + ": " + (Parts.Count == 0 ? Content : string.Join(" ", Parts));
 
         private static string? JoinText(IReadOnlyList<QwenContentPart> parts)
         {
             StringBuilder? text = null;
             foreach (QwenContentPart part in parts)
             {
-                if (part.Kind == QwenContentPartKind.Text)
+                if (part.KindValue == QwenContentPartKind.Text)
                 {
                     text = text == null ? new StringBuilder(part.Text) : text.Append('\n').Append(part.Text);
                 }

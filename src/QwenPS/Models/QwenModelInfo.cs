@@ -18,7 +18,7 @@ namespace QwenPS
             ContextTokens = contextTokens;
             MaxInputTokens = maxInputTokens;
             MaxOutputTokens = maxOutputTokens;
-            Thinking = thinking;
+            ThinkingValue = thinking;
             StreamOnly = streamOnly;
             CumulativeStream = cumulativeStream;
             Capabilities = new QwenList<string>(capabilities, ", ");
@@ -41,7 +41,10 @@ namespace QwenPS
         public long? MaxOutputTokens { get; }
 
         /// <summary>None, OffByDefault, OnByDefault (hybrid models) or Always (thinking-only models).</summary>
-        public QwenThinkingMode Thinking { get; }
+        /// <summary>None, OffByDefault, OnByDefault or Always: text, so that the catalog exports as it reads.</summary>
+        public string Thinking => ThinkingValue.ToString();
+
+        internal QwenThinkingMode ThinkingValue { get; }
 
         /// <summary>The model answers only when streamed; QwenPS streams it and returns one response.</summary>
         public bool StreamOnly { get; }

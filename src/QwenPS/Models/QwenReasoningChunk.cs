@@ -8,6 +8,6 @@ namespace QwenPS
         {
         }
 
-        public override QwenChunkKind Kind => QwenChunkKind.Reasoning;
+        internal override QwenChunkKind KindValue => QwenChunkKind.Reasoning;
     }
 }

@@ -11,7 +11,10 @@ namespace QwenPS
             Text = text;
         }
 
-        public abstract QwenChunkKind Kind { get; }
+        /// <summary>Reasoning or Content: text, so that records export as they read.</summary>
+        public string Kind => KindValue.ToString();
+
+        internal abstract QwenChunkKind KindValue { get; }
 
         public string Text { get; }
 

@@ -56,7 +56,7 @@ namespace QwenPS.Omni
             var media = new List<MediaInput>();
             foreach (QwenContentPart part in message.Parts)
             {
-                if (part.Kind == QwenContentPartKind.Text)
+                if (part.KindValue == QwenContentPartKind.Text)
                 {
                     continue;
                 }
@@ -72,7 +72,7 @@ namespace QwenPS.Omni
         {
             for (int i = 0; i < messages.Count; i++)
             {
-                if (messages[i].Role == QwenRole.User && messages[i].Parts.Count > 0)
+                if (messages[i].RoleValue == QwenRole.User && messages[i].Parts.Count > 0)
                 {
                     MediaRules.CheckInput(model, i, MediaOf(messages[i]));
                 }
@@ -85,7 +85,7 @@ namespace QwenPS.Omni
             int keep = -1;
             for (int i = messages.Count - 1; i >= 0 && keep < 0; i--)
             {
-                if (messages[i].Role == QwenRole.User)
+                if (messages[i].RoleValue == QwenRole.User)
                 {
                     keep = i;
                 }
@@ -96,7 +96,7 @@ namespace QwenPS.Omni
             for (int i = 0; i < messages.Count; i++)
             {
                 QwenMessage message = messages[i];
-                if (i != keep && message.Role == QwenRole.User && HasMedia(message))
+                if (i != keep && message.RoleValue == QwenRole.User && HasMedia(message))
                 {
                     dropped++;
                     if (message.Content == null)
@@ -122,7 +122,7 @@ namespace QwenPS.Omni
         {
             foreach (QwenContentPart part in message.Parts)
             {
-                if (part.Kind != QwenContentPartKind.Text)
+                if (part.KindValue != QwenContentPartKind.Text)
                 {
                     return true;
                 }
@@ -161,7 +161,7 @@ namespace QwenPS.Omni
         /// <summary>A part QwenPS did not make from a file (built elsewhere): what its URL tells.</summary>
         private static MediaInput FromPart(QwenContentPart part)
         {
-            switch (part.Kind)
+            switch (part.KindValue)
             {
                 case QwenContentPartKind.Image:
                     return new MediaInput(MediaKind.Image, part.Url, null, null, null);

@@ -60,7 +60,7 @@ namespace QwenPS.Translation
             {
                 case string text:
                     return text;
-                case QwenMessage message when message.Role == QwenRole.User && message.Parts.Count == 0:
+                case QwenMessage message when message.RoleValue == QwenRole.User && message.Parts.Count == 0:
                     return message.Content ?? string.Empty;
                 case QwenMessage message:
                     throw new QwenException(

@@ -214,7 +214,7 @@ namespace QwenPS.Tests.Client
             QwenMessage reference = await FileReferenceOperation.ReferenceAsync(test.Client, sources, TimeSpan.FromSeconds(5), CancellationToken.None);
 
             string uploaded = Server.Files.List().Single(f => f.FileName == "new.md").Id;
-            Assert.Equal(QwenRole.System, reference.Role);
+            Assert.Equal(QwenRole.System, reference.RoleValue);
             Assert.Equal("fileid://file-fe-done,fileid://" + uploaded + ",fileid://file-fe-busy", reference.Content);
             Assert.Equal(
                 new[] { "POST /files", "GET /files/" + uploaded, "GET /files/file-fe-busy" },
@@ -229,7 +229,7 @@ namespace QwenPS.Tests.Client
                 test.Client, new[] { Write("one.txt", "1"), Write("two.csv", "a,b") }, TimeSpan.FromSeconds(10), CancellationToken.None);
             string[] ids = Server.Files.List().Select(f => f.Id).ToArray();
             Assert.Equal("fileid://" + ids[0] + ",fileid://" + ids[1], message.Content);
-            Assert.Equal(QwenRole.System, message.Role);
+            Assert.Equal(QwenRole.System, message.RoleValue);
         }
     }
 }

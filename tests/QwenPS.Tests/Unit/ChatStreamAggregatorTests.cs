@@ -54,8 +54,8 @@ namespace QwenPS.Tests.Unit
                 r => Assert.Equal("千问。", Assert.IsType<QwenContentChunk>(r).Text),
                 r => Assert.Equal(370, Assert.IsType<QwenUsage>(r).TotalTokens));
             Assert.True(aggregator.SawDone);
-            Assert.Equal(QwenChunkKind.Reasoning, ((QwenStreamChunk)records[0]).Kind);
-            Assert.Equal(QwenChunkKind.Content, ((QwenStreamChunk)records[2]).Kind);
+            Assert.Equal(QwenChunkKind.Reasoning, ((QwenStreamChunk)records[0]).KindValue);
+            Assert.Equal(QwenChunkKind.Content, ((QwenStreamChunk)records[2]).KindValue);
         }
 
         [Fact]
@@ -100,7 +100,7 @@ namespace QwenPS.Tests.Unit
             Assert.False(response.Incomplete);
             Assert.Equal(2, response.History.Count);
             Assert.Same(Sent[0], response.History[0]);
-            Assert.Equal(QwenRole.Assistant, response.Message.Role);
+            Assert.Equal(QwenRole.Assistant, response.Message.RoleValue);
             Assert.Equal("我是通义千问。", response.Message.Content);
             Assert.Same(response.Message, response.History[1]);
             Assert.Equal("我是通义千问。", response.ToString());

@@ -133,6 +133,7 @@ namespace QwenPS.Tests.Unit
             Assert.Equal(new[] { "think", "ing", nl + nl, "answer", nl }, written.Select(w => w.Text));
             Assert.Equal(new[] { true, true, false, false, false }, written.Select(w => w.Dim));
             Assert.DoesNotContain(written, w => w.Text.Contains('\u001b'));
+            Assert.DoesNotContain(written, w => w.IsLine);
         }
 
         [Fact]
@@ -165,9 +166,11 @@ namespace QwenPS.Tests.Unit
 
             live.Complete();
 
-            string nl = Environment.NewLine;
-            Assert.Equal(new[] { "think\n", "more", nl + nl, "answer [2J\n", "last" + nl }, written.Select(w => w.Text));
+            // Each line once, without its line break (the host ends it): a 6> file or a runbook log gets these lines
+            // and no empty line after each one.
+            Assert.Equal(new[] { "think", "more", string.Empty, "answer [2J", "last" }, written.Select(w => w.Text));
             Assert.Equal(new[] { true, true, false, false, false }, written.Select(w => w.Dim));
+            Assert.All(written, w => Assert.True(w.IsLine));
         }
     }
 
@@ -180,7 +183,7 @@ namespace QwenPS.Tests.Unit
             var second = new QwenMessage(QwenRole.User, "u1");
             IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(new object[] { first, second }, "u2");
             Assert.Equal(new[] { "sys", "u1", "u2" }, messages.Select(m => m.Content));
-            Assert.Equal(QwenRole.User, messages[2].Role);
+            Assert.Equal(QwenRole.User, messages[2].RoleValue);
         }
 
         [Fact]
@@ -192,7 +195,7 @@ namespace QwenPS.Tests.Unit
 
             IReadOnlyList<QwenMessage> messages = ChatOperation.BuildMessages(new object[] { previous }, "Q2");
             Assert.Equal(new[] { "Q1", "A1", "Q2" }, messages.Select(m => m.Content));
-            Assert.Equal(new[] { QwenRole.User, QwenRole.Assistant, QwenRole.User }, messages.Select(m => m.Role));
+            Assert.Equal(new[] { QwenRole.User, QwenRole.Assistant, QwenRole.User }, messages.Select(m => m.RoleValue));
             Assert.Equal("qwq-plus", ChatOperation.ResolveModel(null, new object[] { previous }, null));
         }
 
@@ -273,7 +276,7 @@ namespace QwenPS.Tests.Unit
         public void A_message_keeps_role_and_content()
         {
             QwenMessage message = MessageFactory.Create(QwenRole.Assistant, "你好", null);
-            Assert.Equal(QwenRole.Assistant, message.Role);
+            Assert.Equal(QwenRole.Assistant, message.RoleValue);
             Assert.Equal("你好", message.Content);
             Assert.Empty(message.ToolCalls);
             Assert.Equal("assistant: 你好", message.ToString());
@@ -303,7 +306,7 @@ namespace QwenPS.Tests.Unit
         public void Several_ids_become_one_comma_separated_system_message()
         {
             QwenMessage message = FileReferenceOperation.BuildReference(new[] { "file-fe-AAA", "fileid://file-fe-BBB", " file-fe-CCC " });
-            Assert.Equal(QwenRole.System, message.Role);
+            Assert.Equal(QwenRole.System, message.RoleValue);
             Assert.Equal("fileid://file-fe-AAA,fileid://file-fe-BBB,fileid://file-fe-CCC", message.Content);
             Assert.True(message.IsFileReference);
         }

@@ -26,7 +26,7 @@ namespace QwenPS.Tests.Unit
 
             Assert.Equal("Qwen3-Max", max.Family);
             Assert.Equal(new[] { QwenRegion.Beijing, QwenRegion.Singapore }, max.Regions);
-            Assert.Equal(QwenThinkingMode.OffByDefault, max.Thinking);
+            Assert.Equal(QwenThinkingMode.OffByDefault, max.ThinkingValue);
             Assert.Contains("Cache", max.Capabilities);
             Assert.Equal("Beijing CNY: 0-32K 2.5/10, 32K-128K 4/16, 128K-252K 7/28; Singapore USD: 0-32K 1.2/6, 32K-128K 2.4/12, 128K-252K 3/15", max.Prices);
         }
@@ -51,7 +51,7 @@ namespace QwenPS.Tests.Unit
 
             QwenModelInfo[] always = ModelOperations.Find(Catalog, null, null, null, null, new[] { QwenThinkingMode.Always }).ToArray();
             Assert.Contains(always, m => m.Name == "qwq-plus");
-            Assert.All(always, m => Assert.Equal(QwenThinkingMode.Always, m.Thinking));
+            Assert.All(always, m => Assert.Equal(QwenThinkingMode.Always, m.ThinkingValue));
 
             Assert.Empty(ModelOperations.Find(Catalog, null, f => f == "no such family", null, null, null));
         }

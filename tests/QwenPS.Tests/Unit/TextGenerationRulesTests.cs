@@ -57,7 +57,7 @@ namespace QwenPS.Tests.Unit
             var messages = new[] { M(QwenRole.System, "You are terse."), M(QwenRole.System, "fileid://file-fe-1"), M(QwenRole.User, "List colours") };
             IReadOnlyList<QwenMessage> sent = StructuredOutput.EnsureJsonWord(messages, _verbose.Add);
             Assert.Equal(new[] { "You are terse.", "fileid://file-fe-1", "Reply with JSON.", "List colours" }, sent.Select(m => m.Content));
-            Assert.Equal(QwenRole.System, sent[2].Role);
+            Assert.Equal(QwenRole.System, sent[2].RoleValue);
             Assert.Contains("adding the system message", Assert.Single(_verbose));
 
             Assert.Equal(new[] { "Reply with JSON.", "Hi" }, StructuredOutput.EnsureJsonWord(new[] { M(QwenRole.User, "Hi") }, _verbose.Add).Select(m => m.Content));

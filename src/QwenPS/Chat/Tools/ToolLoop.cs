@@ -171,7 +171,7 @@ namespace QwenPS.Chat.Tools
         /// <summary>The calls of a final assistant message that no tool message answers yet.</summary>
         private static IReadOnlyList<QwenToolCall> UnansweredCalls(List<QwenMessage> history)
         {
-            if (history.Count == 0 || history[history.Count - 1].Role != QwenRole.Assistant)
+            if (history.Count == 0 || history[history.Count - 1].RoleValue != QwenRole.Assistant)
             {
                 return Array.Empty<QwenToolCall>();
             }

@@ -90,7 +90,7 @@ namespace QwenPS.Chat.Wire
         internal static void WriteMessage(Utf8JsonWriter writer, QwenMessage message)
         {
             writer.WriteStartObject();
-            writer.WriteString("role", RoleName(message.Role));
+            writer.WriteString("role", RoleName(message.RoleValue));
             if (message.Parts.Count > 0)
             {
                 writer.WritePropertyName("content");
@@ -154,7 +154,7 @@ namespace QwenPS.Chat.Wire
         internal static void WritePart(Utf8JsonWriter writer, QwenContentPart part)
         {
             writer.WriteStartObject();
-            switch (part.Kind)
+            switch (part.KindValue)
             {
                 case QwenContentPartKind.Text:
                     writer.WriteString("type", "text");
