@@ -276,8 +276,10 @@ Describe 'ShouldProcess messages' {
         $text | Should -Match ([regex]::Escape("What if: Performing the operation ""Upload to DashScope (purpose file-extract)"" on target ""$($script:Document)""."))
     }
 
-    It 'sends nothing' {
-        $script:WhatIfRequests.Count | Should -Be 0
+    It 'changes nothing: only reads of the two files, for their names' {
+        # -WhatIf reads a bare id's file name (a free GET) so that the line names the file; it deletes and uploads nothing.
+        ($script:WhatIfRequests | ForEach-Object { $_.method + ' ' + $_.path }) -join '|' |
+            Should -BeExactly 'GET /files/file-fe-whatif1|GET /files/file-fe-whatif2'
     }
 }
 

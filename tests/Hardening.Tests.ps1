@@ -631,17 +631,79 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
             $rows[0].Label | Should -Match 'Answer to: Classify'
         }
     }
-    Context 'Item 25: Remove-QwenFile -WhatIf names the files a filter matches' {
-        # A piped QwenFileInfo is deleted by id (the id set shows the id only); the filter set lists the files first,
-        # so it names each one. -FileName is that set's wildcard filter.
-        It 'shows the id and the file name of each file a filter matches' {
+    Context 'Item 25: Remove-QwenFile -WhatIf and -Confirm name each file; -FileId completes stored ids' {
+        BeforeEach {
             $path = Join-Path $TestDrive 'quarterly-report.txt'
             'numbers' | Set-Content -Path $path
-            $run = Invoke-Pwsh "`$null = Add-QwenFileReference -LiteralPath '$path' -BaseUri `$BaseUri; Remove-QwenFile -FileName 'quarterly*' -BaseUri `$BaseUri -WhatIf"
+            $script:Stored = Add-QwenFileReference -LiteralPath $path -BaseUri $script:BaseUri
+            $script:StoredId = ($script:Stored.Content -replace '^fileid://', '')
+        }
+
+        It 'shows the id and the file name of each file a filter matches' {
+            $run = Invoke-Pwsh "Remove-QwenFile -FileName 'quarterly*' -BaseUri `$BaseUri -WhatIf"
 
             $run.ExitCode | Should -Be 0 -Because $run.Output
-            $run.Output | Should -Match 'What if: .*file-fe-[0-9a-f]+ \(quarterly-report\.txt\)'
+            $run.Output | Should -Match "What if: .*$($script:StoredId) \(quarterly-report\.txt\)"
             @(Get-QwenTestRequest -Method DELETE).Count | Should -Be 0
+        }
+
+        It 'names a piped QwenFileInfo by its file name, with no request before the delete' {
+            $reads = @(Get-QwenTestRequest -Method GET | Where-Object { $_.path -like '*/files/file-*' }).Count
+            $run = Invoke-Pwsh "Get-QwenFile -BaseUri `$BaseUri | Remove-QwenFile -BaseUri `$BaseUri -WhatIf"
+
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match "What if: .*$($script:StoredId) \(quarterly-report\.txt\)"
+            @(Get-QwenTestRequest -Method DELETE).Count | Should -Be 0
+            @(Get-QwenTestRequest -Method GET | Where-Object { $_.path -like '*/files/file-*' }).Count | Should -Be $reads
+        }
+
+        It 'looks up the name of a bare id when it will be shown, and only then' {
+            $run = Invoke-Pwsh "Remove-QwenFile -FileId '$($script:StoredId)' -BaseUri `$BaseUri -WhatIf"
+
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match "What if: .*$($script:StoredId) \(quarterly-report\.txt\)"
+            @(Get-QwenTestRequest -Method DELETE).Count | Should -Be 0
+
+            $lookups = @(Get-QwenTestRequest -Method GET | Where-Object { $_.path -like "*/files/$($script:StoredId)" }).Count
+            Remove-QwenFile -FileId $script:StoredId -BaseUri $script:BaseUri -Confirm:$false
+            @(Get-QwenTestRequest -Method GET | Where-Object { $_.path -like "*/files/$($script:StoredId)" }).Count | Should -Be $lookups
+            @(Get-QwenTestRequest -Method DELETE).Count | Should -Be 1
+        }
+
+        It 'without a key, -WhatIf still names the id, sends nothing and needs no key' {
+            $before = @(Get-QwenTestRequest).Count
+            $run = Invoke-Pwsh "`$env:DASHSCOPE_API_KEY = `$null; Remove-QwenFile -FileId 'file-fe-123' -BaseUri `$BaseUri -WhatIf"
+
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match 'What if: .*"file-fe-123"'
+            @(Get-QwenTestRequest).Count | Should -Be $before
+        }
+
+        It 'completes -FileId with stored ids, matching an id prefix or a part of the name, for every cmdlet that takes one' {
+            foreach ($command in 'Remove-QwenFile', 'Get-QwenFile', 'Save-QwenFileContent', 'Add-QwenFileReference') {
+                foreach ($word in 'file-', 'REPORT') {
+                    $line = "$command -BaseUri '$($script:BaseUri)' -FileId $word"
+                    $matches = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+
+                    $matches.CompletionText | Should -Be @($script:StoredId) -Because "$command -FileId $word"
+                    $matches[0].ListItemText | Should -BeExactly "$($script:StoredId) (quarterly-report.txt)"
+                }
+            }
+        }
+
+        It 'completes nothing, and no local paths, when no stored file matches or there is no key' {
+            $line = "Remove-QwenFile -BaseUri '$($script:BaseUri)' -FileId zzz"
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches).Count | Should -Be 0
+
+            $saved = $env:DASHSCOPE_API_KEY
+            try {
+                $env:DASHSCOPE_API_KEY = $null
+                $line = "Remove-QwenFile -BaseUri '$($script:BaseUri)' -FileId "
+                @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches).Count | Should -Be 0
+            }
+            finally {
+                $env:DASHSCOPE_API_KEY = $saved
+            }
         }
     }
 

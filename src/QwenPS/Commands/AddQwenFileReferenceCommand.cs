@@ -34,6 +34,7 @@ namespace QwenPS.Commands
         /// <summary>Ids of files already uploaded (for example from Get-QwenFile).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FileIdSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenFileIdCompleter))]
         public string[] FileId { get; set; } = Array.Empty<string>();
 
         /// <summary>How long to wait, in seconds, for DashScope to process each uploaded (or still processing) file.</summary>

@@ -16,6 +16,7 @@ namespace QwenPS.Commands
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenFileIdCompleter))]
         public string[] FileId { get; set; } = Array.Empty<string>();
 
         [Parameter(ParameterSetName = ListSet)]

@@ -63,23 +63,26 @@ namespace QwenPS.Commands
         /// </summary>
         internal QwenClientFactory ResolveClient()
         {
-            QwenClientFactory factory = Guard(() => QwenClientFactory.Create(new QwenClientOptions
-            {
-                ApiKey = ApiKey,
-                Region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null,
-                BaseUri = BaseUri,
-                Proxy = Proxy,
-                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
-                TimeoutSec = TimeoutSec,
-                IdleTimeoutSec = IdleTimeoutSec,
-                MaxRetry = MaxRetry,
-                Scope = CreateRunspaceScope(),
-                Environment = Environment,
-            }));
+            QwenClientFactory factory = Guard(() => QwenClientFactory.Create(ClientOptions()));
             WriteVerbose(factory.Description);
             return factory;
         }
+
+        /// <summary>The connection parameters as <see cref="QwenClientOptions"/>.</summary>
+        internal QwenClientOptions ClientOptions() => new QwenClientOptions
+        {
+            ApiKey = ApiKey,
+            Region = MyInvocation.BoundParameters.ContainsKey(nameof(Region)) ? Region : (QwenRegion?)null,
+            BaseUri = BaseUri,
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+            ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
+            TimeoutSec = TimeoutSec,
+            IdleTimeoutSec = IdleTimeoutSec,
+            MaxRetry = MaxRetry,
+            Scope = CreateRunspaceScope(),
+            Environment = Environment,
+        };
 
         /// <summary>Runs engine work with a client of <paramref name="factory"/>; a QwenException ends the command as a terminating error.</summary>
         internal T RunWithClient<T>(QwenClientFactory factory, Func<QwenClient, IQwenOutput, CancellationToken, Task<T>> work) =>

@@ -18,6 +18,7 @@ namespace QwenPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QwenFileIdCompleter))]
         public string[] FileId { get; set; } = Array.Empty<string>();
 
         /// <summary>A folder (each file under its stored name) or, for one file, the file to write.</summary>

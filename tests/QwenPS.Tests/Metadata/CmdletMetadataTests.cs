@@ -95,6 +95,7 @@ namespace QwenPS.Tests.Metadata
         [InlineData("Remove-QwenFile", "FileId", "ValueFromPipelineByPropertyName")]
         [InlineData("Get-QwenFile", "FileId", "ValueFromPipeline")]
         [InlineData("Remove-QwenFile", "FileId", "ValueFromPipeline")]
+        [InlineData("Remove-QwenFile", "InputObject", "ValueFromPipeline")]
         [InlineData("Add-QwenDocument", "InputObject", "ValueFromPipeline")]
         [InlineData("Invoke-QwenDocumentChat", "InputObject", "ValueFromPipeline")]
         [InlineData("Start-QwenBatch", "InputObject", "ValueFromPipeline")]
@@ -114,7 +115,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenDocument -InputObject", "Add-QwenFileReference -InputObject", "Get-QwenBatch -BatchId", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -InputObject", "Invoke-QwenDocumentChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenChatRequest -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Receive-QwenBatch -BatchId", "Remove-QwenFile -FileId", "Save-QwenFileContent -FileId", "Start-QwenBatch -InputObject", "Stop-QwenBatch -BatchId", "Wait-QwenBatch -BatchId" },
+                new[] { "Add-QwenDocument -InputObject", "Add-QwenFileReference -InputObject", "Get-QwenBatch -BatchId", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -InputObject", "Invoke-QwenDocumentChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenChatRequest -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Receive-QwenBatch -BatchId", "Remove-QwenFile -FileId", "Remove-QwenFile -InputObject", "Save-QwenFileContent -FileId", "Start-QwenBatch -InputObject", "Stop-QwenBatch -BatchId", "Wait-QwenBatch -BatchId" },
                 byValue);
         }
 
