@@ -691,6 +691,23 @@ try { Invoke-QwenChat -Prompt x -AdditionalParameter $root -BaseUri $BaseUri -Er
             }
         }
 
+        It 'completes with the key and endpoint Connect-Qwen set, with nothing typed but -FileId' {
+            $saved = $env:DASHSCOPE_API_KEY
+            try {
+                $env:DASHSCOPE_API_KEY = $null
+                Connect-Qwen -ApiKey (ConvertTo-SecureString $script:Key -AsPlainText -Force) -BaseUri $script:BaseUri
+                $line = 'Save-QwenFileContent -FileId '
+
+                $matches = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+
+                $matches.CompletionText | Should -Be @($script:StoredId)
+            }
+            finally {
+                Disconnect-Qwen
+                $env:DASHSCOPE_API_KEY = $saved
+            }
+        }
+
         It 'completes nothing, and no local paths, when no stored file matches or there is no key' {
             $line = "Remove-QwenFile -BaseUri '$($script:BaseUri)' -FileId zzz"
             @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches).Count | Should -Be 0

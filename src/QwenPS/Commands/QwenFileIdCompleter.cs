@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using System.Threading;
 using QwenPS.Engine;
 using QwenPS.Files;
@@ -78,17 +77,27 @@ namespace QwenPS.Commands
 
         private static object? Bound(IDictionary parameters, string name) => parameters != null && parameters.Contains(name) ? parameters[name] : null;
 
-        /// <summary>This runspace's Connect-Qwen scope (see <see cref="ConnectionScope"/>), read as QwenCmdlet reads it.</summary>
+        /// <summary>This runspace's Connect-Qwen scope (see <see cref="ConnectionScope"/>). A completer runs on the pipeline
+        /// thread while the completion request is running, where Runspace.SessionStateProxy refuses calls; a script block
+        /// reads the global variable in the current runspace.</summary>
         private static object? CurrentRunspaceScope()
         {
             try
             {
-                return Runspace.DefaultRunspace?.SessionStateProxy.PSVariable.GetValue("global:" + ConnectionScope.VariableName) as ConnectionScope;
+                foreach (PSObject value in ScriptBlock.Create("$global:" + ConnectionScope.VariableName).Invoke())
+                {
+                    if (value?.BaseObject is ConnectionScope scope)
+                    {
+                        return scope;
+                    }
+                }
             }
             catch (Exception)
             {
-                return null;
+                // No runspace on this thread: no Connect-Qwen defaults.
             }
+
+            return null;
         }
     }
 }
