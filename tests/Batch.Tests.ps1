@@ -307,6 +307,33 @@ Describe 'The batch pipeline end to end' {
         ($ordered.Index -join ',') | Should -BeExactly ((0..39) -join ',')
     }
 
+    It 'gives every result a Cost that exports cleanly, and adds the succeeded results to Get-QwenUsage once however often they are received' {
+        Clear-QwenUsage
+        $batch = 'hello', 'hi there', 'no [fail]' | Start-QwenBatch -Model qwen-plus -BaseUri $script:BaseUri | Wait-QwenBatch -PollIntervalSec 0 -BaseUri $script:BaseUri
+        $results = @($batch | Receive-QwenBatch -InInputOrder -BaseUri $script:BaseUri -ErrorAction SilentlyContinue)
+        $null = $batch | Receive-QwenBatch -BaseUri $script:BaseUri -ErrorAction SilentlyContinue
+
+        # The test server is no region's endpoint, so nothing is priced (the exact batch price is in BatchCostTests).
+        $results[0].PSObject.Properties.Name | Should -Contain 'Cost'
+        foreach ($result in $results) { $result.Cost | Should -BeNullOrEmpty }
+        $csv = Join-Path $TestDrive 'cost.csv'
+        $results | Select-Object CustomId, Status, Cost | Export-Csv -LiteralPath $csv
+        $lines = @(Get-Content -LiteralPath $csv)
+        $lines[0] | Should -BeExactly '"CustomId","Status","Cost"'
+        $lines[1] | Should -BeExactly '"qwenps-1","Succeeded",'
+        $lines[3] | Should -BeExactly '"qwenps-3","Failed",'
+
+        # "hello" → 5 + 16 tokens, "hi there" → 8 + 19 (the server counts characters); the failed request is not billed.
+        $sum = Get-QwenUsage -Model qwen-plus
+        $sum.Calls | Should -Be 2
+        $sum.PromptTokens | Should -Be 13
+        $sum.CompletionTokens | Should -Be 35
+
+        Clear-QwenUsage
+        $null = $batch | Receive-QwenBatch -BaseUri $script:BaseUri -ErrorAction SilentlyContinue
+        (Get-QwenUsage -Model qwen-plus).Calls | Should -Be 2
+    }
+
     It 'receives in a fresh session by id: results carry the input text from the mapping file' {
         $id = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'

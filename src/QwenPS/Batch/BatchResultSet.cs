@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using QwenPS.Catalog;
+using QwenPS.Engine;
 
 namespace QwenPS.Batch
 {
@@ -10,7 +12,8 @@ namespace QwenPS.Batch
     /// service's order, or (with the mapping) in input order through an index of line offsets, so that neither way holds
     /// more than one result and the ids in memory. Each result is joined to its input by custom id: the original object
     /// when this session started the batch, else the text the mapping file recorded. With a mapping, the requests that
-    /// have no line come last (or in their place) as NotProcessed. Disposing it deletes the downloaded files.
+    /// have no line come last (or in their place) as NotProcessed. Each usage is priced at the batch price and added to the
+    /// runspace's usage sums once (<see cref="BatchReceiveOptions"/>). Disposing it deletes the downloaded files.
     /// </summary>
     internal sealed class BatchResultSet : IDisposable
     {
@@ -18,15 +21,18 @@ namespace QwenPS.Batch
         private readonly IReadOnlyList<KeyValuePair<string, string>> _files;
         private readonly BatchMapping? _mapping;
         private readonly IReadOnlyList<object?>? _inputs;
+        private readonly BatchReceiveOptions _options;
         private readonly bool _deleteFiles;
 
         /// <summary>The files are deleted on Dispose unless <c>deleteFiles</c> is false (a benchmark's input is not a download).</summary>
-        public BatchResultSet(QwenBatch batch, IReadOnlyList<KeyValuePair<string, string>> files, BatchMapping? mapping, IReadOnlyList<object?>? inputs, bool deleteFiles = true)
+        public BatchResultSet(QwenBatch batch, IReadOnlyList<KeyValuePair<string, string>> files, BatchMapping? mapping, IReadOnlyList<object?>? inputs,
+            BatchReceiveOptions? options = null, bool deleteFiles = true)
         {
             _batch = batch;
             _files = files;
             _mapping = mapping;
             _inputs = inputs;
+            _options = options ?? new BatchReceiveOptions();
             _deleteFiles = deleteFiles;
         }
 
@@ -144,13 +150,23 @@ namespace QwenPS.Batch
         private QwenBatchResult ReadAt(List<FileStream> streams, Location location) =>
             BatchResultConverter.Convert(_batch.Id, BatchResultReader.ReadAt(streams[location.File], location.Offset, location.Length, location.Number), _files[location.File].Key);
 
-        /// <summary>Adds the input position and the input: the session's object, else the mapping's text.</summary>
+        /// <summary>
+        /// Adds the input position and the input (the session's object, else the mapping's text), prices the usage at the
+        /// batch price, and adds it to the usage sums unless this runspace counted the result before.
+        /// </summary>
         private QwenBatchResult Join(QwenBatchResult result)
         {
             if (_mapping != null && _mapping.TryGetIndex(result.CustomId, out int position))
             {
                 result.Index = position;
                 result.Input = _inputs != null && position < _inputs.Count ? _inputs[position] : _mapping.ReadText(result.CustomId);
+            }
+
+            if (result.Usage != null)
+            {
+                string? model = result.Model ?? _batch.Model ?? _mapping?.Model;
+                UsagePricing.Price(result.Usage, model, _options.Region, batch: true);
+                UsageOperations.RecordBatchResult(_options.Scope, model, _batch.Id, result.CustomId, result.Usage);
             }
 
             return result;

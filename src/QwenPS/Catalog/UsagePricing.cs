@@ -15,12 +15,13 @@ namespace QwenPS.Catalog
             promptImageTokens: (usage.PromptImageTokens ?? 0) + (usage.PromptVideoTokens ?? 0),
             completionAudioTokens: usage.CompletionAudioTokens ?? 0);
 
-        /// <summary>Sets the cost of <paramref name="usage"/> (null when there is no usage, no region or no price) and returns it.</summary>
-        public static QwenUsage? Price(QwenUsage? usage, string? model, QwenRegion? region)
+        /// <summary>Sets the cost of <paramref name="usage"/> (null when there is no usage, no region or no price) and returns it;
+        /// <paramref name="batch"/> applies the batch price (half, no cache discount).</summary>
+        public static QwenUsage? Price(QwenUsage? usage, string? model, QwenRegion? region, bool batch = false)
         {
             if (usage != null)
             {
-                usage.Cost = region is QwenRegion known ? CostCalculator.Estimate(ModelCatalogData.Current, model, known, Billed(usage)) : null;
+                usage.Cost = region is QwenRegion known ? CostCalculator.Estimate(ModelCatalogData.Current, model, known, Billed(usage), batch) : null;
             }
 
             return usage;

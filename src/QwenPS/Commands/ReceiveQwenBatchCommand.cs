@@ -64,10 +64,11 @@ namespace QwenPS.Commands
                 WriteWarning("No mapping file for " + batch.Id + " on this machine: the results carry their custom ids only, and requests without a result are not listed.");
             }
 
-            IReadOnlyList<KeyValuePair<string, string>> files;
+            IReadOnlyList<object?>? inputs = RunspaceScope is object scope ? BatchInputStore.Get(scope, batch.Id) : null;
+            BatchResultSet set;
             try
             {
-                files = RunWithClient(_factory!, (client, output, token) => BatchOperations.DownloadResultsAsync(client, batch, Path.GetTempPath(), token));
+                set = RunWithClient(_factory!, (client, output, token) => BatchOperations.ReceiveAsync(client, batch, Path.GetTempPath(), mapping, inputs, token));
             }
             catch
             {
@@ -75,7 +76,7 @@ namespace QwenPS.Commands
                 throw;
             }
 
-            using (var results = new BatchResultSet(batch, files, mapping, RunspaceScope is object scope ? BatchInputStore.Get(scope, batch.Id) : null))
+            using (BatchResultSet results = set)
             {
                 int count = 0;
                 try

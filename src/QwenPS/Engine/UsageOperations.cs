@@ -16,7 +16,19 @@ namespace QwenPS.Engine
         {
             if (scope != null && usage != null)
             {
-                UsageLedger.For(scope).Add(string.IsNullOrWhiteSpace(model) ? "(unknown)" : model!.Trim(), usage);
+                UsageLedger.For(scope).Add(Name(model), usage);
+            }
+        }
+
+        /// <summary>
+        /// Adds a batch result's usage to the book of <paramref name="scope"/>, once per result (batch id and custom id):
+        /// the batch spend is real spend, and receiving the batch again must not count it twice.
+        /// </summary>
+        public static void RecordBatchResult(object? scope, string? model, string batchId, string customId, QwenUsage? usage)
+        {
+            if (scope != null && usage != null)
+            {
+                UsageLedger.For(scope).AddBatchResult(Name(model), batchId, customId, usage);
             }
         }
 
@@ -26,5 +38,7 @@ namespace QwenPS.Engine
 
         /// <summary>Forgets the sums of the models <paramref name="model"/> accepts (all when null); returns how many records went.</summary>
         public static int Clear(object scope, Func<string, bool>? model) => UsageLedger.For(scope).Clear(model ?? (_ => true));
+
+        private static string Name(string? model) => string.IsNullOrWhiteSpace(model) ? "(unknown)" : model!.Trim();
     }
 }

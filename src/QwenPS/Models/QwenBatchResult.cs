@@ -42,6 +42,10 @@ namespace QwenPS
 
         public QwenUsage? Usage { get; internal set; }
 
+        /// <summary>The estimated cost of the request at the batch price (<see cref="QwenUsage.Cost"/>: half the real-time
+        /// price, no cache discount); null without usage (failed requests are not billed) or without a price.</summary>
+        public QwenCost? Cost => Usage?.Cost;
+
         public string? Model { get; internal set; }
 
         /// <summary>The HTTP status the request got inside the batch (200 for a success).</summary>
