@@ -249,6 +249,17 @@ Describe 'Start-QwenBatch' {
             { 'a' | Start-QwenBatch -CompletionWindow 15d -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
         }
 
+        It 'refuses JSON output with -EnableThinking or with a model that always thinks' {
+            { 'a' | Start-QwenBatch -AsJson -EnableThinking -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'JsonModeWithThinking*'
+            { 'a' | Start-QwenBatch -JsonSchema @{ type = 'object'; properties = @{ a = @{ type = 'string' } } } -Model qwq-plus -BaseUri $script:BaseUri -ErrorAction Stop } |
+                Should -Throw -ErrorId 'JsonModeWithThinking*'
+        }
+
+        It 'refuses JSON output for an embeddings batch, and for a ready body, which is sent as it is' {
+            { 'a' | Start-QwenBatch -Endpoint Embeddings -Model text-embedding-v4 -AsJson -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument*'
+            { @{ messages = @(@{ role = 'user'; content = 'a' }) } | Start-QwenBatch -AsJson -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'BatchInputInvalid*'
+        }
+
         It 'refuses an object without the prompt property' {
             { [pscustomobject]@{ Title = 'no body' } | Start-QwenBatch -PromptProperty Body -BaseUri $script:BaseUri -ErrorAction Stop } |
                 Should -Throw -ErrorId 'BatchInputInvalid*'
@@ -497,5 +508,93 @@ Describe 'Get-QwenBatch' {
         $found[0].Name | Should -BeExactly 'reports'
         $missing.Count | Should -Be 1
         $missing[0].TargetObject | Should -BeExactly 'batch_missing'
+    }
+}
+
+Describe 'JSON output (-AsJson, -JsonSchema, -AsObject)' {
+    BeforeEach {
+        Reset-QwenTestServer
+    }
+
+    It 'writes json_object mode into every line, and Receive-QwenBatch gives each answer as objects in Value' {
+        $tickets = New-Ticket -Count 3
+        $tickets[1].Body += ' [badjson]'
+        $batch = $tickets | Start-QwenBatch -PromptProperty Body -CustomIdProperty TicketId -SystemPrompt 'Classify the ticket.' -AsJson -BaseUri $script:BaseUri -Verbose 4>&1 |
+            ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord]) { $script:JsonVerbose += @($_.Message) } else { $_ } }
+
+        $lines = @(Get-UploadedLine -FileId $batch.InputFileId)
+        foreach ($line in $lines) {
+            $line.body.response_format.type | Should -BeExactly 'json_object'
+            $line.body.enable_thinking | Should -BeFalse
+        }
+
+        # JSON object mode needs the word json in each request: added where it is missing ("[badjson]" has it).
+        ($lines[0].body.messages.role -join ',') | Should -BeExactly 'system,system,user'
+        $lines[0].body.messages[1].content | Should -BeExactly 'Reply with JSON.'
+        ($lines[1].body.messages.role -join ',') | Should -BeExactly 'system,user'
+        $script:JsonVerbose | Should -Contain 'JSON object mode needs the word "json" in a system or user message: 2 request(s) had none and got the system message "Reply with JSON.".'
+
+        $results = @($batch | Wait-QwenBatch -PollIntervalSec 0 -BaseUri $script:BaseUri |
+            Receive-QwenBatch -InInputOrder -BaseUri $script:BaseUri -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 3
+        $results[0].Value | Should -BeOfType ([pscustomobject])
+        $results[0].Value.answer | Should -BeExactly 'Answer to: Printer 1 shows error E-1.'
+        $results[2].Value.answer | Should -BeExactly 'Answer to: Printer 3 shows error E-3.'
+
+        # The broken answer: a failed result that keeps its text and usage, and a JsonAnswerInvalid error, never a crash.
+        $results[1].Status | Should -BeExactly 'Failed'
+        $results[1].ErrorCode | Should -BeExactly 'json_answer_invalid'
+        $results[1].Error | Should -BeLike 'The answer is not valid JSON: *'
+        $results[1].Content | Should -BeLike '{"answer":*,}'
+        $results[1].Usage.TotalTokens | Should -BeGreaterThan 0
+        $results[1].Value | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'JsonAnswerInvalid*'
+        $failures[0].TargetObject.CustomId | Should -BeExactly 'T-0002'
+
+        $rows = @($results | Where-Object Status -EQ 'Succeeded' | Select-Object CustomId -ExpandProperty Value)
+        ($rows.CustomId -join ',') | Should -BeExactly 'T-0001,T-0003'
+        $rows[0].answer | Should -BeExactly 'Answer to: Printer 1 shows error E-1.'
+    }
+
+    It 'writes the -JsonSchema into every line and checks each answer against it, in a later session too' {
+        $schema = [ordered]@{
+            title                = 'ticket'
+            type                 = 'object'
+            properties           = [ordered]@{ category = @{ type = 'string'; enum = @('bug', 'question', 'request') } }
+            required             = @('category')
+            additionalProperties = $false
+        }
+        $batch = 'Printer on fire', 'Paper jam [badjson:SchemaViolation]' | Start-QwenBatch -JsonSchema $schema -BaseUri $script:BaseUri
+        $lines = @(Get-UploadedLine -FileId $batch.InputFileId)
+        $lines[0].body.response_format.type | Should -BeExactly 'json_schema'
+        $lines[0].body.response_format.json_schema.name | Should -BeExactly 'ticket'
+        $lines[0].body.response_format.json_schema.strict | Should -BeTrue
+        $lines[0].body.response_format.json_schema.schema.properties.category.enum | Should -Be @('bug', 'question', 'request')
+        ($lines[0].body.messages.role -join ',') | Should -BeExactly 'user'
+        $null = $batch | Wait-QwenBatch -PollIntervalSec 0 -BaseUri $script:BaseUri
+
+        $json = Invoke-FreshPwsh -Script @"
+`$env:DASHSCOPE_API_KEY = '$script:Key'
+`$env:QWENPS_DATA_DIR = '$script:DataDir'
+Receive-QwenBatch -BatchId '$($batch.Id)' -InInputOrder -BaseUri '$script:BaseUri' -ErrorAction SilentlyContinue |
+    Select-Object CustomId, Status, ErrorCode, Error, Value | ConvertTo-Json -Compress -Depth 5
+"@
+        $results = @($json | ConvertFrom-Json)
+        $results[0].Status | Should -BeExactly 'Succeeded'
+        $results[0].Value.category | Should -BeExactly 'bug'
+        $results[1].Status | Should -BeExactly 'Failed'
+        $results[1].ErrorCode | Should -BeExactly 'json_answer_invalid'
+        $results[1].Error | Should -BeLike 'The answer does not match the JSON schema: *'
+    }
+
+    It 'reads the answers of any batch as JSON with -AsObject, and leaves a plain batch''s answers as text without it' {
+        $body = @{ messages = @(@{ role = 'user'; content = 'Reply in json' }); response_format = @{ type = 'json_object' } }
+        $batch = $body | Start-QwenBatch -BaseUri $script:BaseUri | Wait-QwenBatch -PollIntervalSec 0 -BaseUri $script:BaseUri
+
+        $plain = $batch | Receive-QwenBatch -BaseUri $script:BaseUri
+        $plain.Content | Should -BeExactly '{"answer":"Answer to: Reply in json"}'
+        $plain.Value | Should -BeNullOrEmpty
+        ($batch | Receive-QwenBatch -AsObject -BaseUri $script:BaseUri).Value.answer | Should -BeExactly 'Answer to: Reply in json'
     }
 }

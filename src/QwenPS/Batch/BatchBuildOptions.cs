@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using QwenPS.Chat;
 
@@ -37,5 +38,43 @@ namespace QwenPS.Batch
         public string? TempFolder { get; set; }
 
         public BatchLimits Limits => BatchLimits.For(Model);
+
+        /// <summary>True when every request asks for JSON (-AsJson or -JsonSchema): response_format is among <see cref="Fields"/>.</summary>
+        public bool JsonOutput { get; private set; }
+
+        /// <summary>The -JsonSchema every answer must follow; null in JSON object mode or without JSON output.</summary>
+        public JsonSchemaSpec? JsonSchema { get; private set; }
+
+        /// <summary>The response_format written into every request (and into the mapping file, so Receive-QwenBatch reads the answers as JSON).</summary>
+        public IDictionary<string, object?>? ResponseFormat { get; private set; }
+
+        /// <summary>
+        /// -AsJson / -JsonSchema (docs/dashscope-notes.md, "Structured output"): refuses them for embeddings, and where
+        /// JSON output and thinking conflict (<see cref="ThinkingConflict"/>), before anything is written; then adds the
+        /// response_format field to every request. <paramref name="enableThinking"/> is -EnableThinking when given.
+        /// </summary>
+        public void UseJsonOutput(JsonSchemaSpec? schema, bool? enableThinking, Action<string> verbose, Action<string> warning)
+        {
+            if (IsEmbeddings)
+            {
+                throw new QwenException(QwenErrorIds.InvalidArgument, QwenErrorCategory.InvalidArgument, "-AsJson and -JsonSchema apply to chat requests, not to an embeddings batch.") { Target = Endpoint };
+            }
+
+            ThinkingConflict.Resolve(Model, enableThinking, "JSON output", QwenErrorIds.JsonModeWithThinking, verbose);
+            if (schema != null && schema.IgnoredKeywords.Count > 0)
+            {
+                verbose("The schema uses keywords QwenPS does not check (" + string.Join(", ", schema.IgnoredKeywords) + "): they are sent as given.");
+            }
+
+            if (ServiceEndpoint == BatchEndpoints.Test)
+            {
+                warning(BatchLimits.TestModel + " answers \"This is a test result.\" whatever is asked, so its answers will not read as JSON.");
+            }
+
+            JsonOutput = true;
+            JsonSchema = schema;
+            ResponseFormat = StructuredOutput.ResponseFormat(schema);
+            Fields.Add(new KeyValuePair<ChatField, object>(ChatFields.ResponseFormat, ResponseFormat));
+        }
     }
 }

@@ -33,7 +33,7 @@ namespace QwenPS.Batch
             _writer = new BatchJsonlWriter(file, options.ServiceEndpoint, options.Limits);
             try
             {
-                _mapping = new BatchMappingWriter(options.MappingFolder, options.Model, options.ServiceEndpoint);
+                _mapping = new BatchMappingWriter(options.MappingFolder, options.Model, options.ServiceEndpoint, options.ResponseFormat);
             }
             catch
             {
@@ -49,6 +49,9 @@ namespace QwenPS.Batch
         public int Count => _writer.LineCount;
 
         public long Bytes => _writer.Bytes;
+
+        /// <summary>How many requests got the system message "Reply with JSON." (JSON object mode needs the word in each request).</summary>
+        public int JsonInstructionsAdded { get; private set; }
 
         /// <summary>Writes one request line for <paramref name="input"/>; its position is the number of inputs before it.</summary>
         public void Add(BatchInput input)
@@ -148,6 +151,11 @@ namespace QwenPS.Batch
         private void AddBody(string customId, BatchInput input)
         {
             IReadOnlyDictionary<string, object?> body = input.Body!;
+            if (_options.JsonOutput)
+            {
+                throw Invalid("Request '" + customId + "' is a ready body, which is sent as it is: -AsJson and -JsonSchema shape the requests Start-QwenBatch builds. Put response_format in the body instead.", input.Target);
+            }
+
             string model = _options.Model;
             if (body.TryGetValue("model", out object? named) && named != null)
             {
@@ -181,6 +189,11 @@ namespace QwenPS.Batch
 
         private void WriteChat(string customId, IReadOnlyList<QwenMessage> messages, string? mappingText, object? target)
         {
+            if (_options.JsonOutput && _options.JsonSchema == null)
+            {
+                messages = StructuredOutput.EnsureJsonWord(messages, _ => JsonInstructionsAdded++);
+            }
+
             var request = new ChatRequest(_options.Model, messages) { AdditionalParameters = _options.AdditionalParameters };
             foreach (KeyValuePair<ChatField, object> field in _options.Fields)
             {

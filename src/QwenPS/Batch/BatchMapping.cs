@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
+using QwenPS.Chat;
 
 namespace QwenPS.Batch
 {
@@ -14,6 +15,7 @@ namespace QwenPS.Batch
     {
         internal const string HeaderKey = "qwenps_batch_mapping";
         internal const int Version = 1;
+        internal const string ResponseFormatKey = "response_format";
 
         private readonly FileStream _file;
         private readonly Dictionary<string, Entry> _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -32,6 +34,12 @@ namespace QwenPS.Batch
         public string? Endpoint { get; private set; }
 
         public int Count => _order.Count;
+
+        /// <summary>True when the requests asked for JSON (Start-QwenBatch -AsJson or -JsonSchema).</summary>
+        public bool JsonOutput { get; private set; }
+
+        /// <summary>The schema the answers must follow (-JsonSchema); null otherwise.</summary>
+        public JsonSchemaSpec? JsonSchema { get; private set; }
 
         /// <summary>The custom ids in input order.</summary>
         public IReadOnlyList<string> CustomIds => _order;
@@ -125,6 +133,7 @@ namespace QwenPS.Batch
 
                         Model = root.TryGetProperty("model", out JsonElement model) ? model.GetString() : null;
                         Endpoint = root.TryGetProperty("endpoint", out JsonElement endpoint) ? endpoint.GetString() : null;
+                        ReadResponseFormat(root);
                         continue;
                     }
 
@@ -137,6 +146,27 @@ namespace QwenPS.Batch
             if (header)
             {
                 throw Unreadable("it is empty");
+            }
+        }
+
+        private void ReadResponseFormat(JsonElement header)
+        {
+            if (!header.TryGetProperty(ResponseFormatKey, out JsonElement format) || format.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+
+            JsonOutput = true;
+            if (format.TryGetProperty("json_schema", out JsonElement schema) && schema.ValueKind == JsonValueKind.Object)
+            {
+                try
+                {
+                    JsonSchema = JsonSchemaSpec.FromJson(schema.GetRawText(), "the mapping file's schema");
+                }
+                catch (QwenException error)
+                {
+                    throw Unreadable(error.Message.TrimEnd('.'));
+                }
             }
         }
 

@@ -1,12 +1,15 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using QwenPS.Transport;
 
 namespace QwenPS.Batch
 {
     /// <summary>
-    /// Writes the mapping file of a batch as its input is written: a header line, then one line per request
+    /// Writes the mapping file of a batch as its input is written: a header line (model, endpoint, time, and the
+    /// response_format of a JSON batch), then one line per request
     /// <c>{"i":position,"id":custom id,"text":input text}</c>. It is written under a pending name and renamed after
     /// the batch id once the service has accepted the batch (<see cref="Commit"/>); otherwise it is deleted.
     /// </summary>
@@ -19,7 +22,7 @@ namespace QwenPS.Batch
         private readonly Utf8JsonWriter _json;
         private bool _committed;
 
-        public BatchMappingWriter(string folder, string model, string endpoint)
+        public BatchMappingWriter(string folder, string model, string endpoint, IDictionary<string, object?>? responseFormat = null)
         {
             _folder = folder;
             Directory.CreateDirectory(folder);
@@ -31,6 +34,13 @@ namespace QwenPS.Batch
             _json.WriteString("model", model);
             _json.WriteString("endpoint", endpoint);
             _json.WriteString("created", DateTimeOffset.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+            if (responseFormat != null)
+            {
+                // The requests asked for JSON: Receive-QwenBatch reads (and checks) the answers as JSON in any session.
+                _json.WritePropertyName(BatchMapping.ResponseFormatKey);
+                JsonValueWriter.Write(_json, responseFormat, BatchMapping.ResponseFormatKey);
+            }
+
             _json.WriteEndObject();
             EndLine();
         }

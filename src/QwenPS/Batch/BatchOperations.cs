@@ -179,12 +179,16 @@ namespace QwenPS.Batch
 
         /// <summary>
         /// Downloads the result files and opens them as a <see cref="BatchResultSet"/> that prices each result in the
-        /// client's region and adds it to the client's runspace usage sums (once per result).
+        /// client's region and adds it to the client's runspace usage sums (once per result); <paramref name="options"/> says how
+        /// JSON answers are read.
         /// </summary>
-        public static async Task<BatchResultSet> ReceiveAsync(QwenClient client, QwenBatch batch, string folder, BatchMapping? mapping, IReadOnlyList<object?>? inputs, CancellationToken cancellationToken)
+        public static async Task<BatchResultSet> ReceiveAsync(QwenClient client, QwenBatch batch, string folder, BatchMapping? mapping, IReadOnlyList<object?>? inputs,
+            BatchReceiveOptions options, CancellationToken cancellationToken)
         {
             IReadOnlyList<KeyValuePair<string, string>> files = await DownloadResultsAsync(client, batch, folder, cancellationToken).ConfigureAwait(false);
-            return new BatchResultSet(batch, files, mapping, inputs, new BatchReceiveOptions { Region = client.Settings.Region, Scope = client.Scope });
+            options.Region = client.Settings.Region;
+            options.Scope = client.Scope;
+            return new BatchResultSet(batch, files, mapping, inputs, options);
         }
 
         /// <summary>Sets <see cref="QwenBatch.MappingPath"/> (and the model) when this machine has the batch's mapping file.</summary>

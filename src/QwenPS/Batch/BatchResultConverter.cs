@@ -11,6 +11,9 @@ namespace QwenPS.Batch
     {
         public const string MalformedCode = "malformed_result_line";
 
+        /// <summary>The answer of a JSON batch is not usable JSON (not JSON, cut off, or off the schema); QwenPS's own code.</summary>
+        public const string JsonAnswerInvalidCode = "json_answer_invalid";
+
         public static QwenBatchResult Convert(string batchId, BatchResultLine line, string fileId)
         {
             if (line.Malformed != null)

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Json;
 using System.Threading;
 using QwenPS.Catalog;
+using QwenPS.Chat;
 using QwenPS.Engine;
 
 namespace QwenPS.Batch
@@ -13,7 +15,7 @@ namespace QwenPS.Batch
     /// more than one result and the ids in memory. Each result is joined to its input by custom id: the original object
     /// when this session started the batch, else the text the mapping file recorded. With a mapping, the requests that
     /// have no line come last (or in their place) as NotProcessed. Each usage is priced at the batch price and added to the
-    /// runspace's usage sums once (<see cref="BatchReceiveOptions"/>). Disposing it deletes the downloaded files.
+    /// runspace's usage sums once, and a JSON batch's answer is parsed into Value (<see cref="BatchReceiveOptions"/>). Disposing it deletes the downloaded files.
     /// </summary>
     internal sealed class BatchResultSet : IDisposable
     {
@@ -169,7 +171,31 @@ namespace QwenPS.Batch
                 UsageOperations.RecordBatchResult(_options.Scope, model, _batch.Id, result.CustomId, result.Usage);
             }
 
+            if ((_options.AsObject || _mapping?.JsonOutput == true) && result.StatusValue == QwenBatchResultStatus.Succeeded && result.Embeddings == null)
+            {
+                ReadJson(result);
+            }
+
             return result;
+        }
+
+        /// <summary>
+        /// A JSON batch's answer as <see cref="QwenBatchResult.Value"/>; one that is not usable (not JSON, cut at the token
+        /// limit, off the schema; docs/dashscope-notes.md, "Structured output") fails the result, which keeps its text and
+        /// its (billed) usage.
+        /// </summary>
+        private void ReadJson(QwenBatchResult result)
+        {
+            string? problem = JsonAnswerCheck.Problem(result.Content, result.FinishReason, _mapping?.JsonSchema, out JsonElement value);
+            if (problem != null)
+            {
+                result.StatusValue = QwenBatchResultStatus.Failed;
+                result.Error = problem;
+                result.ErrorCode = BatchResultConverter.JsonAnswerInvalidCode;
+                return;
+            }
+
+            result.Value = _options.ToValue(value);
         }
 
         private static FileStream Open(string path) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);

@@ -35,6 +35,7 @@ namespace QwenPS.Commands
 
             string id = result.StatusValue == QwenBatchResultStatus.NotProcessed ? QwenErrorIds.BatchRequestNotProcessed
                 : result.ErrorCode == BatchResultConverter.MalformedCode ? QwenErrorIds.BatchResultMalformed
+                : result.ErrorCode == BatchResultConverter.JsonAnswerInvalidCode ? QwenErrorIds.JsonAnswerInvalid
                 : QwenErrorIds.BatchRequestFailed;
             QwenErrorCategory category = result.StatusValue == QwenBatchResultStatus.NotProcessed ? QwenErrorCategory.OperationStopped
                 : id == QwenErrorIds.BatchResultMalformed ? QwenErrorCategory.ProtocolError

@@ -25,6 +25,10 @@ namespace QwenPS.Commands
         [Parameter]
         public SwitchParameter InInputOrder { get; set; }
 
+        /// <summary>Parses every answer as JSON into Value (implied for a batch started with -AsJson or -JsonSchema).</summary>
+        [Parameter]
+        public SwitchParameter AsObject { get; set; }
+
         private QwenClientFactory? _factory;
 
         protected override void ProcessRecord()
@@ -65,10 +69,11 @@ namespace QwenPS.Commands
             }
 
             IReadOnlyList<object?>? inputs = RunspaceScope is object scope ? BatchInputStore.Get(scope, batch.Id) : null;
+            var receive = new BatchReceiveOptions { AsObject = AsObject.IsPresent, ToValue = JsonToPowerShell.Convert };
             BatchResultSet set;
             try
             {
-                set = RunWithClient(_factory!, (client, output, token) => BatchOperations.ReceiveAsync(client, batch, Path.GetTempPath(), mapping, inputs, token));
+                set = RunWithClient(_factory!, (client, output, token) => BatchOperations.ReceiveAsync(client, batch, Path.GetTempPath(), mapping, inputs, receive, token));
             }
             catch
             {

@@ -55,6 +55,15 @@ namespace QwenPS.Commands
         [ValidateLength(1, 200)]
         public string? Description { get; set; }
 
+        /// <summary>JSON object mode (response_format json_object) in every request; Receive-QwenBatch parses the answers.</summary>
+        [Parameter]
+        public SwitchParameter AsJson { get; set; }
+
+        /// <summary>JSON schema mode in every request: a hashtable, a JSON string or a path; the answers are checked against it.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? JsonSchema { get; set; }
+
         private BatchBuildOptions? _options;
         private BatchInputBuilder? _builder;
         private readonly List<object?> _inputs = new List<object?>();
@@ -91,6 +100,12 @@ namespace QwenPS.Commands
                 {
                     // Newer models think unless told not to, and a batch file takes one thinking mode: always say which.
                     options.Fields.Insert(0, new KeyValuePair<ChatField, object>(ChatFields.EnableThinking, false));
+                }
+
+                if (AsJson.IsPresent || JsonSchema != null)
+                {
+                    bool? thinking = MyInvocation.BoundParameters.ContainsKey(nameof(EnableThinking)) ? EnableThinking.IsPresent : (bool?)null;
+                    options.UseJsonOutput(JsonSchema == null ? null : JsonSchemaArgument.Resolve(JsonSchema, this), thinking, WriteVerbose, WriteWarning);
                 }
 
                 _options = options;
@@ -133,6 +148,12 @@ namespace QwenPS.Commands
             BatchInputBuilder builder = _builder!;
             BatchBuildOptions options = _options!;
             Guard(builder.Complete);
+            if (builder.JsonInstructionsAdded > 0)
+            {
+                WriteVerbose("JSON object mode needs the word \"json\" in a system or user message: " + builder.JsonInstructionsAdded.ToString(CultureInfo.InvariantCulture)
+                    + " request(s) had none and got the system message \"" + StructuredOutput.JsonInstruction + "\".");
+            }
+
             string target = string.Format(
                 CultureInfo.InvariantCulture,
                 "{0:N0} requests for {1} ({2}, {3})",

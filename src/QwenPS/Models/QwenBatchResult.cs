@@ -37,6 +37,10 @@ namespace QwenPS
 
         public string? FinishReason { get; internal set; }
 
+        /// <summary>The answer parsed as JSON (PowerShell objects, as ConvertFrom-Json gives them), when the batch asked for JSON
+        /// (Start-QwenBatch -AsJson or -JsonSchema) or Receive-QwenBatch -AsObject was given; null otherwise.</summary>
+        public object? Value { get; internal set; }
+
         /// <summary>The vectors of an embeddings request, one per input text.</summary>
         public IReadOnlyList<float[]>? Embeddings { get; internal set; }
 

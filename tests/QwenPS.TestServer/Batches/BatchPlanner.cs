@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using QwenPS.TestServer.Chat;
 using QwenPS.TestServer.Http;
 using QwenPS.TestServer.Json;
+using QwenPS.TestServer.TextGeneration;
 
 namespace QwenPS.TestServer.Batches;
 
@@ -254,8 +255,23 @@ internal static partial class BatchPlanner
         }
 
         ChatReply reply = endpoint == TestEndpoint ? ChatReply.FromText(TestModelAnswer) : ChatHandler.DefaultReply(request, []);
+        if (endpoint != TestEndpoint)
+        {
+            // A batch line is an ordinary chat body: response_format, thinking and max_tokens act as in real time, and a
+            // line that breaks their rules fails on its own (400 invalid_parameter_error, the real-time message).
+            TextGenerationRequest? text = TextGenerationRequest.From(body);
+            if (text is not null && TextGenerationRules.Check(text) is string textError)
+            {
+                return (400, "invalid_parameter_error", textError, null);
+            }
+
+            reply = BadJsonMarker(request.LastUserText) is JsonFault fault
+                ? TextGenerationReply.BadJson(reply, text, fault)
+                : TextGenerationReply.Shape(reply, text);
+        }
+
         var meta = new ChunkMeta("chatcmpl-" + requestId, created, model);
-        return (200, null, string.Empty, ChatJson.Completion(meta, reply, ChatHandler.ComputeUsage(request, reply), "stop"));
+        return (200, null, string.Empty, ChatJson.Completion(meta, reply, ChatHandler.ComputeUsage(request, reply), reply.FinishReason ?? "stop"));
     }
 
     /// <summary>"[fail]" in the text fails the request with data_inspection_failed; "[fail:code]" with that code.</summary>
@@ -263,6 +279,14 @@ internal static partial class BatchPlanner
     {
         Match match = FailPattern().Match(text);
         return !match.Success ? null : match.Groups[1].Success ? match.Groups[1].Value : DefaultFailCode;
+    }
+
+    /// <summary>"[badjson]" in the text breaks the JSON answer the request would get (<see cref="JsonFault.Invalid"/>);
+    /// "[badjson:Truncated]" or "[badjson:SchemaViolation]" break it that way.</summary>
+    private static JsonFault? BadJsonMarker(string text)
+    {
+        Match match = BadJsonPattern().Match(text);
+        return !match.Success ? null : match.Groups[1].Success ? Enum.Parse<JsonFault>(match.Groups[1].Value) : JsonFault.Invalid;
     }
 
     private static string MessageFor(string code) =>
@@ -346,4 +370,7 @@ internal static partial class BatchPlanner
 
     [GeneratedRegex(@"\[fail(?::([A-Za-z0-9_.]+))?\]")]
     private static partial Regex FailPattern();
+
+    [GeneratedRegex(@"\[badjson(?::(Invalid|Truncated|SchemaViolation))?\]")]
+    private static partial Regex BadJsonPattern();
 }

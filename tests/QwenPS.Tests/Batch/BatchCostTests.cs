@@ -15,7 +15,7 @@ namespace QwenPS.Tests.Batch
     public sealed class BatchCostTests : IClassFixture<ServerFixture>, IDisposable
     {
         private readonly ServerFixture _fixture;
-        private readonly TempFolder _folder = new TempFolder("batch-cost");
+        private readonly BatchTestRun _run = new BatchTestRun("batch-cost");
 
         public BatchCostTests(ServerFixture fixture)
         {
@@ -23,37 +23,14 @@ namespace QwenPS.Tests.Batch
             fixture.Server.Reset();
         }
 
-        public void Dispose() => _folder.Dispose();
-
-        private string Mappings => System.IO.Path.Combine(_folder.Path, "batches");
+        public void Dispose() => _run.Dispose();
 
         private TestClient Client(object? scope, QwenRegion? region) =>
             ServerFixture.CreateClient(_fixture.Http, _fixture.Server.BaseUri, _fixture.Key, s => s.Region = region, scope);
 
-        private async Task<QwenBatch> RunAsync(TestClient test, string model, params string[] prompts)
-        {
-            var options = new BatchBuildOptions(model, QwenBatchEndpoint.ChatCompletions) { MappingFolder = Mappings, TempFolder = _folder.Path };
-            options.Fields.Add(new KeyValuePair<ChatField, object>(ChatFields.EnableThinking, false));
-            using (var builder = new BatchInputBuilder(options))
-            {
-                foreach (string prompt in prompts)
-                {
-                    builder.Add(BatchInput.FromText(prompt, null, prompt));
-                }
+        private Task<QwenBatch> RunAsync(TestClient test, string model, params string[] prompts) => _run.RunAsync(test, _run.Options(model), prompts);
 
-                builder.Complete();
-                QwenBatch started = await BatchOperations.StartAsync(test.Client, builder, options, "24h", new Dictionary<string, string>(), CancellationToken.None);
-                return await BatchOperations.WaitAsync(test.Client, started.Id, TimeSpan.Zero, Mappings, CancellationToken.None);
-            }
-        }
-
-        private async Task<List<QwenBatchResult>> ReceiveAsync(TestClient test, QwenBatch batch)
-        {
-            using (BatchResultSet set = await BatchOperations.ReceiveAsync(test.Client, batch, _folder.Path, BatchMapping.TryOpen(batch.MappingPath!, CancellationToken.None), null, CancellationToken.None))
-            {
-                return set.Read(inInputOrder: true, CancellationToken.None).ToList();
-            }
-        }
+        private Task<List<QwenBatchResult>> ReceiveAsync(TestClient test, QwenBatch batch) => _run.ReceiveAsync(test, batch);
 
         [Fact]
         public async Task A_result_costs_half_the_real_time_price_of_its_tokens_and_a_failed_one_nothing()

@@ -20,7 +20,7 @@ namespace QwenPS.Tests.Batch
     public sealed class BatchOperationsTests : IClassFixture<ServerFixture>, IDisposable
     {
         private readonly ServerFixture _fixture;
-        private readonly TempFolder _folder = new TempFolder("batch-ops");
+        private readonly BatchTestRun _run = new BatchTestRun("batch-ops");
 
         public BatchOperationsTests(ServerFixture fixture)
         {
@@ -28,34 +28,15 @@ namespace QwenPS.Tests.Batch
             fixture.Server.Reset();
         }
 
-        public void Dispose() => _folder.Dispose();
+        public void Dispose() => _run.Dispose();
 
         private DashScopeTestServer Server => _fixture.Server;
 
-        private string Mappings => Path.Combine(_folder.Path, "batches");
+        private string Mappings => _run.Mappings;
 
-        private BatchBuildOptions Options(string model = "qwen-plus", QwenBatchEndpoint endpoint = QwenBatchEndpoint.ChatCompletions)
-        {
-            var options = new BatchBuildOptions(model, endpoint) { MappingFolder = Mappings, TempFolder = _folder.Path };
-            if (endpoint == QwenBatchEndpoint.ChatCompletions)
-            {
-                options.Fields.Add(new KeyValuePair<ChatField, object>(ChatFields.EnableThinking, false));
-            }
+        private BatchBuildOptions Options(string model = "qwen-plus", QwenBatchEndpoint endpoint = QwenBatchEndpoint.ChatCompletions) => _run.Options(model, endpoint);
 
-            return options;
-        }
-
-        private async Task<QwenBatch> StartAsync(TestClient test, BatchBuildOptions options, params string[] prompts)
-        {
-            using var builder = new BatchInputBuilder(options);
-            foreach (string prompt in prompts)
-            {
-                builder.Add(BatchInput.FromText(prompt, null, prompt));
-            }
-
-            builder.Complete();
-            return await BatchOperations.StartAsync(test.Client, builder, options, "24h", new Dictionary<string, string> { ["ds_name"] = "nightly" }, CancellationToken.None);
-        }
+        private Task<QwenBatch> StartAsync(TestClient test, BatchBuildOptions options, params string[] prompts) => _run.StartAsync(test, options, prompts);
 
         [Fact]
         public async Task Start_uploads_the_file_with_purpose_batch_then_creates_the_batch_with_the_exact_body()
@@ -85,7 +66,7 @@ namespace QwenPS.Tests.Batch
             Assert.Equal("Validating", batch.Status);
             Assert.Equal(("qwen-plus", "nightly", fileId), (batch.Model, batch.Name, batch.InputFileId));
             Assert.Equal(Path.Combine(Mappings, batch.Id + ".jsonl"), batch.MappingPath);
-            Assert.Empty(Directory.GetFiles(_folder.Path, "qwenps-batch-*"));
+            Assert.Empty(Directory.GetFiles(_run.Folder, "qwenps-batch-*"));
         }
 
         [Fact]
@@ -208,7 +189,7 @@ namespace QwenPS.Tests.Batch
                 }
             }
 
-            Assert.Empty(Directory.GetFiles(_folder.Path, "qwenps-results-*"));
+            Assert.Empty(Directory.GetFiles(_run.Folder, "qwenps-results-*"));
         }
 
         [Fact]
@@ -271,11 +252,6 @@ namespace QwenPS.Tests.Batch
             Assert.Single(first);
         }
 
-        private async Task<List<QwenBatchResult>> ReceiveAsync(TestClient test, QwenBatch batch, bool inInputOrder)
-        {
-            IReadOnlyList<KeyValuePair<string, string>> files = await BatchOperations.DownloadResultsAsync(test.Client, batch, _folder.Path, CancellationToken.None);
-            using var set = new BatchResultSet(batch, files, BatchMapping.TryOpen(batch.MappingPath!, CancellationToken.None), null);
-            return set.Read(inInputOrder, CancellationToken.None).ToList();
-        }
+        private Task<List<QwenBatchResult>> ReceiveAsync(TestClient test, QwenBatch batch, bool inInputOrder) => _run.ReceiveAsync(test, batch, inInputOrder);
     }
 }
