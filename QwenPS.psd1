@@ -30,6 +30,7 @@
         'New-QwenMessage'
         'New-QwenTool'
         'Receive-QwenBatch'
+        'Remove-QwenBatchMapping'
         'Remove-QwenFile'
         'Save-QwenFileContent'
         'Start-QwenBatch'

@@ -267,6 +267,57 @@ Describe 'Start-QwenBatch' {
     }
 }
 
+Describe 'The mapping files: owner-only, pruned, removable' {
+    BeforeEach {
+        Reset-QwenTestServer
+    }
+
+    It 'creates the mapping file readable by its owner only, in a folder only its owner can open' -Skip:$IsWindows {
+        $batch = 'secret' | Start-QwenBatch -BaseUri $script:BaseUri
+
+        (Get-Item -LiteralPath $batch.MappingPath).UnixMode | Should -BeExactly '-rw-------'
+        (Get-Item -LiteralPath (Split-Path -Parent $batch.MappingPath)).UnixMode | Should -BeExactly 'drwx------'
+    }
+
+    It 'deletes mapping files older than 30 days when a batch is started' {
+        $folder = Join-Path $script:DataDir 'batches'
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        $old = Join-Path $folder 'batch_from_last_year.jsonl'
+        Set-Content -LiteralPath $old -Value '{}'
+        (Get-Item -LiteralPath $old).LastWriteTimeUtc = [datetime]::UtcNow.AddDays(-31)
+
+        $verbose = 'a' | Start-QwenBatch -BaseUri $script:BaseUri -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+        Test-Path -LiteralPath $old | Should -BeFalse
+        $verbose.Message | Should -Contain "Deleted 1 batch mapping file(s) older than 30 days from $($folder): DashScope no longer returns their batches."
+    }
+
+    It 'Remove-QwenBatchMapping deletes a piped batch''s mapping after confirmation, and Receive-QwenBatch then works by custom id only' {
+        $batch = 'first', 'second' | Start-QwenBatch -BaseUri $script:BaseUri | Wait-QwenBatch -PollIntervalSec 0 -BaseUri $script:BaseUri
+        $path = $batch.MappingPath
+
+        $batch | Remove-QwenBatchMapping -WhatIf
+        Test-Path -LiteralPath $path | Should -BeTrue
+
+        $output = @($batch | Remove-QwenBatchMapping -Confirm:$false -Verbose 4>&1)
+        Test-Path -LiteralPath $path | Should -BeFalse
+        @($output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count | Should -Be 0 -Because 'it writes no output'
+        $output.Message | Should -Contain "Deleted $path; Receive-QwenBatch returns the results of $($batch.Id) by custom id only from now on."
+        @(Get-QwenTestRequest -Method DELETE).Count | Should -Be 0 -Because 'it is local only'
+
+        $results = @(Receive-QwenBatch -BatchId $batch.Id -BaseUri $script:BaseUri -WarningVariable warnings -WarningAction SilentlyContinue)
+        $results.Count | Should -Be 2
+        foreach ($result in $results) { $result.Input | Should -BeNullOrEmpty; $result.Index | Should -BeNullOrEmpty }
+        $warnings[0].Message | Should -BeLike 'No mapping file for*'
+
+        Remove-QwenBatchMapping -BatchId $batch.Id, 'batch_unknown' -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing.Count | Should -Be 2
+        $missing[0].FullyQualifiedErrorId | Should -BeLike 'BatchMappingNotFound*'
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $missing[1].TargetObject | Should -BeExactly 'batch_unknown'
+    }
+}
+
 Describe 'The batch pipeline end to end' {
     BeforeEach {
         Reset-QwenTestServer

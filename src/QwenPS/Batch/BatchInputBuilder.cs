@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using QwenPS.Chat;
 using QwenPS.Chat.Wire;
+using QwenPS.Engine;
 using QwenPS.Transport;
 
 namespace QwenPS.Batch
@@ -29,7 +30,7 @@ namespace QwenPS.Batch
             _options = options;
             string folder = options.TempFolder ?? Path.GetTempPath();
             RequestFile = Path.Combine(folder, "qwenps-batch-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".jsonl");
-            var file = new FileStream(RequestFile, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
+            FileStream file = PrivateFiles.CreateNew(RequestFile, FileShare.Read, 64 * 1024);
             _writer = new BatchJsonlWriter(file, options.ServiceEndpoint, options.Limits);
             try
             {

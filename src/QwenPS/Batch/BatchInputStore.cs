@@ -34,5 +34,19 @@ namespace QwenPS.Batch
                 return batches.TryGetValue(batchId, out IReadOnlyList<object?>? inputs) ? inputs : null;
             }
         }
+
+        /// <summary>Lets go of the inputs of a batch (Remove-QwenBatchMapping); false when none were kept.</summary>
+        public static bool Remove(object scope, string batchId)
+        {
+            if (!Inputs.TryGetValue(scope, out Dictionary<string, IReadOnlyList<object?>>? batches))
+            {
+                return false;
+            }
+
+            lock (batches)
+            {
+                return batches.Remove(batchId);
+            }
+        }
     }
 }

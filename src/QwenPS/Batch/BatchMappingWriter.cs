@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using QwenPS.Engine;
 using QwenPS.Transport;
 
 namespace QwenPS.Batch
@@ -25,9 +26,10 @@ namespace QwenPS.Batch
         public BatchMappingWriter(string folder, string model, string endpoint, IDictionary<string, object?>? responseFormat = null)
         {
             _folder = folder;
-            Directory.CreateDirectory(folder);
-            PendingPath = Path.Combine(folder, "pending-" + Guid.NewGuid().ToString("N") + ".jsonl");
-            _file = new FileStream(PendingPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
+            // It holds the input texts: owner-only on Unix, in an owner-only folder (Engine/PrivateFiles says why on Windows).
+            PrivateFiles.CreateFolder(folder);
+            PendingPath = Path.Combine(folder, BatchDataFolder.PendingPrefix + Guid.NewGuid().ToString("N") + ".jsonl");
+            _file = PrivateFiles.CreateNew(PendingPath, FileShare.Read, 64 * 1024);
             _json = new Utf8JsonWriter(_file, WriterOptions);
             _json.WriteStartObject();
             _json.WriteNumber(BatchMapping.HeaderKey, BatchMapping.Version);

@@ -27,7 +27,8 @@ namespace QwenPS.Batch
 
         private static int _nextActivityId = 300;
 
-        /// <summary>Uploads the request file (purpose batch), creates the batch, and names the mapping file after it.</summary>
+        /// <summary>Uploads the request file (purpose batch), creates the batch, names the mapping file after it, and deletes the
+        /// mapping files too old to be of use (<see cref="BatchDataFolder.Prune"/>).</summary>
         public static async Task<QwenBatch> StartAsync(QwenClient client, BatchInputBuilder build, BatchBuildOptions options, string completionWindow,
             IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
         {
@@ -56,6 +57,13 @@ namespace QwenPS.Batch
 
             batch.Model = options.Model;
             batch.MappingPath = build.Commit(batch.Id);
+            int pruned = BatchDataFolder.Prune(options.MappingFolder, DateTime.UtcNow);
+            if (pruned > 0)
+            {
+                client.Transport.Verbose("Deleted " + pruned.ToString(CultureInfo.InvariantCulture) + " batch mapping file(s) older than "
+                    + BatchDataFolder.MaxMappingAge.TotalDays.ToString(CultureInfo.InvariantCulture) + " days from " + options.MappingFolder + ": DashScope no longer returns their batches.");
+            }
+
             client.Transport.Verbose(string.Format(
                 CultureInfo.InvariantCulture,
                 "Started {0}: {1} request(s) for {2} from {3}, completion window {4}; mapping file {5}.",
@@ -154,7 +162,7 @@ namespace QwenPS.Batch
                     client.Settings.Output.WriteProgress(new QwenProgress(activityId, activity, fileId, -1, completed: false));
                     string path = Path.Combine(folder, "qwenps-results-" + Guid.NewGuid().ToString("N") + ".jsonl");
                     files.Add(new KeyValuePair<string, string>(fileId, path));
-                    using (var sink = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                    using (FileStream sink = PrivateFiles.CreateNew(path, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
                     {
                         await api.DownloadContentAsync(fileId, sink, cancellationToken).ConfigureAwait(false);
                     }

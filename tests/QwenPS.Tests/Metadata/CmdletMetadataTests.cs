@@ -15,7 +15,7 @@ namespace QwenPS.Tests.Metadata
 
         private static readonly string[] ExpectedCmdlets =
         {
-            "Add-QwenDocument", "Add-QwenFileReference", "Clear-QwenUsage", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenBatch", "Get-QwenFile", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenChat", "Invoke-QwenCodeCompletion", "Invoke-QwenDocumentChat", "Invoke-QwenTranslation", "New-QwenChatRequest", "New-QwenMessage", "New-QwenTool", "Receive-QwenBatch", "Remove-QwenFile", "Save-QwenFileContent", "Start-QwenBatch", "Stop-QwenBatch", "Wait-QwenBatch",
+            "Add-QwenDocument", "Add-QwenFileReference", "Clear-QwenUsage", "Connect-Qwen", "Disconnect-Qwen", "Get-QwenBatch", "Get-QwenFile", "Get-QwenModel", "Get-QwenUsage", "Invoke-QwenChat", "Invoke-QwenCodeCompletion", "Invoke-QwenDocumentChat", "Invoke-QwenTranslation", "New-QwenChatRequest", "New-QwenMessage", "New-QwenTool", "Receive-QwenBatch", "Remove-QwenBatchMapping", "Remove-QwenFile", "Save-QwenFileContent", "Start-QwenBatch", "Stop-QwenBatch", "Wait-QwenBatch",
         };
 
         private static string Manifest => File.ReadAllText(TestPaths.Combine("QwenPS.psd1"));
@@ -104,6 +104,7 @@ namespace QwenPS.Tests.Metadata
         [InlineData("Wait-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
         [InlineData("Receive-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
         [InlineData("Stop-QwenBatch", "BatchId", "ValueFromPipelineByPropertyName")]
+        [InlineData("Remove-QwenBatchMapping", "BatchId", "ValueFromPipelineByPropertyName")]
         public void Pipeline_input_is_accepted_where_documented(string cmdlet, string parameter, string flag)
         {
             ParameterInfo info = Meta.Cmdlets.Single(c => c.Name == cmdlet).Parameters.Single(p => p.Name == parameter);
@@ -115,7 +116,7 @@ namespace QwenPS.Tests.Metadata
         {
             var byValue = Meta.Cmdlets.SelectMany(c => c.Parameters.Where(p => p.Named("ValueFromPipeline")).Select(p => c.Name + " -" + p.Name)).OrderBy(x => x);
             Assert.Equal(
-                new[] { "Add-QwenDocument -InputObject", "Add-QwenFileReference -InputObject", "Get-QwenBatch -BatchId", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -InputObject", "Invoke-QwenDocumentChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenChatRequest -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Receive-QwenBatch -BatchId", "Remove-QwenFile -FileId", "Remove-QwenFile -InputObject", "Save-QwenFileContent -FileId", "Start-QwenBatch -InputObject", "Stop-QwenBatch -BatchId", "Wait-QwenBatch -BatchId" },
+                new[] { "Add-QwenDocument -InputObject", "Add-QwenFileReference -InputObject", "Get-QwenBatch -BatchId", "Get-QwenFile -FileId", "Get-QwenModel -Name", "Invoke-QwenChat -InputObject", "Invoke-QwenDocumentChat -InputObject", "Invoke-QwenTranslation -Message", "Invoke-QwenTranslation -Text", "New-QwenChatRequest -Message", "New-QwenMessage -InputObject", "New-QwenTool -Command", "Receive-QwenBatch -BatchId", "Remove-QwenBatchMapping -BatchId", "Remove-QwenFile -FileId", "Remove-QwenFile -InputObject", "Save-QwenFileContent -FileId", "Start-QwenBatch -InputObject", "Stop-QwenBatch -BatchId", "Wait-QwenBatch -BatchId" },
                 byValue);
         }
 
@@ -125,7 +126,7 @@ namespace QwenPS.Tests.Metadata
             Assert.All(new[] { "Get-QwenFile", "Remove-QwenFile", "Save-QwenFileContent" }, name =>
                 Assert.Contains("Id", Meta.Cmdlets.Single(c => c.Name == name).Parameters.Single(p => p.Name == "FileId").Aliases));
             Assert.NotNull(typeof(QwenFileInfo).GetProperty("Id"));
-            Assert.All(new[] { "Get-QwenBatch", "Wait-QwenBatch", "Receive-QwenBatch", "Stop-QwenBatch" }, name =>
+            Assert.All(new[] { "Get-QwenBatch", "Wait-QwenBatch", "Receive-QwenBatch", "Stop-QwenBatch", "Remove-QwenBatchMapping" }, name =>
                 Assert.Contains("Id", Meta.Cmdlets.Single(c => c.Name == name).Parameters.Single(p => p.Name == "BatchId").Aliases));
             Assert.NotNull(typeof(QwenBatch).GetProperty("Id"));
         }
@@ -134,9 +135,9 @@ namespace QwenPS.Tests.Metadata
         public void Cmdlets_that_create_or_delete_remote_things_support_WhatIf_and_Confirm()
         {
             // Invoke-QwenChat: a plain chat asks (it spends money), and with -Tool the switches go on to the tools.
-            // Start-QwenBatch spends money; Stop-QwenBatch cancels work.
+            // Start-QwenBatch spends money; Stop-QwenBatch cancels work; Remove-QwenBatchMapping deletes a local file.
             Assert.Equal(
-                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Invoke-QwenDocumentChat", "Remove-QwenFile", "Start-QwenBatch", "Stop-QwenBatch" },
+                new[] { "Add-QwenFileReference", "Invoke-QwenChat", "Invoke-QwenDocumentChat", "Remove-QwenBatchMapping", "Remove-QwenFile", "Start-QwenBatch", "Stop-QwenBatch" },
                 Meta.Cmdlets.Where(c => c.SupportsShouldProcess).Select(c => c.Name).OrderBy(n => n));
         }
 
