@@ -260,6 +260,15 @@ Describe 'Start-QwenBatch' {
             { @{ messages = @(@{ role = 'user'; content = 'a' }) } | Start-QwenBatch -AsJson -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'BatchInputInvalid*'
         }
 
+        It 'refuses a document that is not text, as Add-QwenDocument does' {
+            $pdf = Join-Path $TestDrive 'report.pdf'
+            Set-Content -LiteralPath $pdf -Value '%PDF-1.7'
+            { Get-Item -LiteralPath $pdf | Start-QwenBatch -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'DocumentNotText*'
+            $latin1 = Join-Path $TestDrive 'latin1.txt'
+            [System.IO.File]::WriteAllBytes($latin1, [byte[]](0x63, 0x61, 0x66, 0xE9))
+            { Get-Item -LiteralPath $latin1 | Start-QwenBatch -BaseUri $script:BaseUri -ErrorAction Stop } | Should -Throw -ErrorId 'DocumentNotText*'
+        }
+
         It 'refuses an object without the prompt property' {
             { [pscustomobject]@{ Title = 'no body' } | Start-QwenBatch -PromptProperty Body -BaseUri $script:BaseUri -ErrorAction Stop } |
                 Should -Throw -ErrorId 'BatchInputInvalid*'

@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text;
 using System.Text.Json;
 using QwenPS.Chat;
 using QwenPS.Chat.Wire;
+using QwenPS.Documents;
 using QwenPS.Engine;
 using QwenPS.Transport;
 
@@ -228,42 +228,21 @@ namespace QwenPS.Batch
             }
         }
 
+        /// <summary>A document's text, read as Add-QwenDocument reads it (Documents/DocumentText: the byte order mark decides,
+        /// else strict UTF-8; PDF, Office and binary files refused), once it is known to be small enough for a line.</summary>
         private string ReadDocument(string path, string customId, object? target)
         {
-            long length;
-            try
-            {
-                length = new FileInfo(path).Length;
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not read '" + path + "': " + ex.Message, ex) { Target = target };
-            }
-
             // A UTF-16 file holds two bytes a character: beyond that its text cannot fit a line, so it is not read.
-            if (length > 2 * _options.Limits.MaxLineBytes)
+            var file = new FileInfo(path);
+            if (file.Exists && file.Length > 2 * _options.Limits.MaxLineBytes)
             {
                 throw new QwenException(
                     QwenErrorIds.BatchLimitExceeded,
                     QwenErrorCategory.LimitsExceeded,
-                    "The document '" + path + "' (" + BatchJsonlWriter.Size(length) + ") cannot fit the " + BatchJsonlWriter.Size(_options.Limits.MaxLineBytes) + " a batch line may hold.") { Target = target };
+                    "The document '" + path + "' (" + BatchJsonlWriter.Size(file.Length) + ") cannot fit the " + BatchJsonlWriter.Size(_options.Limits.MaxLineBytes) + " a batch line may hold.") { Target = target };
             }
 
-            string text;
-            try
-            {
-                // The byte order mark decides (UTF-8, UTF-16, UTF-32); without one the text is read as UTF-8.
-                using (var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
-                {
-                    text = reader.ReadToEnd();
-                }
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not read '" + path + "': " + ex.Message, ex) { Target = target };
-            }
-
-            return RequireText(text, customId, target);
+            return RequireText(DocumentText.ReadFile(path, target), customId, target);
         }
 
         private static string RequireText(string? text, string customId, object? target)

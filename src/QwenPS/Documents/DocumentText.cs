@@ -28,23 +28,25 @@ namespace QwenPS.Documents
 
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
-        /// <summary>The text of the file at <paramref name="path"/>; throws a <see cref="QwenException"/> naming it.</summary>
-        public static string ReadFile(string path)
+        /// <summary>The text of the file at <paramref name="path"/>; throws a <see cref="QwenException"/> naming it, whose
+        /// target is <paramref name="target"/> (the input it came from), else the path.</summary>
+        public static string ReadFile(string path, object? target = null)
         {
+            object errorTarget = target ?? path;
             var file = new FileInfo(path);
             if (Directory.Exists(path))
             {
-                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.InvalidArgument, "'" + path + "' is a directory, not a file.") { Target = path };
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.InvalidArgument, "'" + path + "' is a directory, not a file.") { Target = errorTarget };
             }
 
             if (!file.Exists)
             {
-                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' does not exist.") { Target = path };
+                throw new QwenException(QwenErrorIds.FileNotFound, QwenErrorCategory.ObjectNotFound, "The file '" + path + "' does not exist.") { Target = errorTarget };
             }
 
             if (ExtractOnly.Contains(file.Extension))
             {
-                throw NotText(path, file.Name, "a " + file.Extension.TrimStart('.').ToUpperInvariant() + " file is not text");
+                throw NotText(errorTarget, file.Name, "a " + file.Extension.TrimStart('.').ToUpperInvariant() + " file is not text");
             }
 
             if (file.Length > MaxReadBytes)
@@ -52,7 +54,7 @@ namespace QwenPS.Documents
                 throw new QwenException(
                     QwenErrorIds.FileTooLarge,
                     QwenErrorCategory.LimitsExceeded,
-                    string.Format(CultureInfo.InvariantCulture, "'{0}' is {1:0.0} MB: far too large to send as text. Add-QwenFileReference uploads it for qwen-long to read by file id.", path, file.Length / 1048576.0)) { Target = path };
+                    string.Format(CultureInfo.InvariantCulture, "'{0}' is {1:0.0} MB: far too large to send as text. Add-QwenFileReference uploads it for qwen-long to read by file id.", path, file.Length / 1048576.0)) { Target = errorTarget };
             }
 
             byte[] bytes;
@@ -62,15 +64,15 @@ namespace QwenPS.Documents
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not read '" + path + "': " + ex.Message, ex) { Target = path };
+                throw new QwenException(QwenErrorIds.FileReadFailed, QwenErrorCategory.ReadError, "Could not read '" + path + "': " + ex.Message, ex) { Target = errorTarget };
             }
 
             if (bytes.Length == 0)
             {
-                throw new QwenException(QwenErrorIds.FileEmpty, QwenErrorCategory.InvalidArgument, "The file '" + path + "' is empty.") { Target = path };
+                throw new QwenException(QwenErrorIds.FileEmpty, QwenErrorCategory.InvalidArgument, "The file '" + path + "' is empty.") { Target = errorTarget };
             }
 
-            return Decode(bytes, file.Name, path);
+            return Decode(bytes, file.Name, errorTarget);
         }
 
         /// <summary>Decodes <paramref name="bytes"/> (see the class summary); <paramref name="target"/> goes on the error.</summary>

@@ -129,5 +129,30 @@ namespace QwenPS.Tests.Batch
             Assert.Equal(0, builder.Count);
             Assert.Equal(QwenErrorIds.BatchInputInvalid, Assert.Throws<QwenException>(builder.Complete).ErrorId);
         }
+
+        [Fact]
+        public void A_document_is_read_as_Add_QwenDocument_reads_it_so_binary_and_extract_only_files_are_refused_with_their_input_as_target()
+        {
+            using var builder = new BatchInputBuilder(Options());
+            var pdf = new FileInfo(_folder.Write("report.pdf", "%PDF-1.7 binary"));
+            string latin1 = _folder["latin1.txt"];
+            File.WriteAllBytes(latin1, new byte[] { 0x63, 0x61, 0x66, 0xE9 });
+            string binary = _folder["data.txt"];
+            File.WriteAllBytes(binary, new byte[] { 0x61, 0x00, 0x62 });
+            string utf16 = _folder["utf16.txt"];
+            File.WriteAllText(utf16, "第二份报告", new UnicodeEncoding(false, true));
+
+            QwenException notText = Assert.Throws<QwenException>(() => builder.Add(BatchInput.FromDocument(pdf.FullName, null, pdf)));
+            Assert.Equal((QwenErrorIds.DocumentNotText, (object)pdf), (notText.ErrorId, notText.Target));
+            Assert.Contains("Add-QwenFileReference", notText.Message);
+            Assert.Equal(QwenErrorIds.DocumentNotText, Assert.Throws<QwenException>(() => builder.Add(BatchInput.FromDocument(latin1, null, latin1))).ErrorId);
+            Assert.Equal(QwenErrorIds.DocumentNotText, Assert.Throws<QwenException>(() => builder.Add(BatchInput.FromDocument(binary, null, binary))).ErrorId);
+            Assert.Equal(QwenErrorIds.FileNotFound, Assert.Throws<QwenException>(() => builder.Add(BatchInput.FromDocument(_folder["gone.txt"], null, null))).ErrorId);
+            Assert.Equal(0, builder.Count);
+
+            builder.Add(BatchInput.FromDocument(utf16, null, utf16));
+            builder.Complete();
+            Assert.Equal("第二份报告", Lines(builder).Single().GetProperty("body").GetProperty("messages")[0].GetProperty("content").GetString());
+        }
     }
 }
