@@ -36,14 +36,16 @@ namespace QwenPS.Benchmarks.Batch
             return (builder.Bytes, builder.Count);
         }
 
-        /// <summary>Receive-QwenBatch's reader: every line parsed and converted into a QwenBatchResult, in service order.</summary>
+        /// <summary>Receive-QwenBatch's reader: every line parsed and converted into a QwenBatchResult, in service order, each
+        /// priced at the Beijing batch price and counted once in a usage book, as Receive-QwenBatch does.</summary>
         public static (long Bytes, long Records) Parse(string path)
         {
             long results = 0;
             var batch = new QwenBatch("batch_bench", QwenBatchStatus.Completed, "completed");
             var files = new[] { new KeyValuePair<string, string>("file-batch_output-bench", path) };
             long bytes = new FileInfo(path).Length;
-            using (var set = new BatchResultSet(batch, files, null, null, deleteFiles: false))
+            var receive = new BatchReceiveOptions { Region = QwenRegion.Beijing, Scope = new object() };
+            using (var set = new BatchResultSet(batch, files, null, null, receive, deleteFiles: false))
             {
                 foreach (QwenBatchResult result in set.Read(inInputOrder: false, CancellationToken.None))
                 {
