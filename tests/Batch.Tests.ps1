@@ -11,7 +11,7 @@ BeforeAll {
     $script:Session = Start-QwenTestSession -ApiKey $script:Key
     $script:BaseUri = $script:Session.BaseUri
     $script:DataDir = Join-Path $TestDrive 'qwenps-data'
-    $script:SavedDataDir = Set-QwenTestEnvironmentVariable -Name 'QWENPS_DATA_DIR' -Value $script:DataDir
+    $script:SavedDataDir = Set-QwenTestEnvironmentVariable -Name 'QWENPS_DATA_HOME' -Value $script:DataDir
     $script:RepoRoot = Get-QwenTestRepositoryRoot
     $executable = if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }
     $script:Pwsh = Join-Path $PSHOME $executable
@@ -69,7 +69,7 @@ BeforeAll {
 
 AfterAll {
     if (Get-Command -Name 'Stop-QwenTestSession' -ErrorAction SilentlyContinue) {
-        $null = Set-QwenTestEnvironmentVariable -Name 'QWENPS_DATA_DIR' -Value $script:SavedDataDir
+        $null = Set-QwenTestEnvironmentVariable -Name 'QWENPS_DATA_HOME' -Value $script:SavedDataDir
         Stop-QwenTestSession -Session $script:Session
     }
 }
@@ -194,7 +194,7 @@ Describe 'Start-QwenBatch' {
     It 'shows the request count and the model with -WhatIf, and sends nothing' {
         $text = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'
-`$env:QWENPS_DATA_DIR = '$script:DataDir'
+`$env:QWENPS_DATA_HOME = '$script:DataDir'
 1..3 | ForEach-Object { "prompt `$_" } | Start-QwenBatch -Model qwen-max -BaseUri '$script:BaseUri' -WhatIf
 "@
 
@@ -408,7 +408,7 @@ Describe 'The batch pipeline end to end' {
     It 'receives in a fresh session by id: results carry the input text from the mapping file' {
         $id = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'
-`$env:QWENPS_DATA_DIR = '$script:DataDir'
+`$env:QWENPS_DATA_HOME = '$script:DataDir'
 `$batch = 'first prompt', 'second [fail] prompt', 'third prompt' | Start-QwenBatch -BaseUri '$script:BaseUri'
 `$batch.Id
 "@
@@ -417,7 +417,7 @@ Describe 'The batch pipeline end to end' {
 
         $json = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'
-`$env:QWENPS_DATA_DIR = '$script:DataDir'
+`$env:QWENPS_DATA_HOME = '$script:DataDir'
 Get-QwenBatch -Id '$id' -BaseUri '$script:BaseUri' | Wait-QwenBatch -PollIntervalSec 0 -BaseUri '$script:BaseUri' |
     Receive-QwenBatch -InInputOrder -BaseUri '$script:BaseUri' -ErrorAction SilentlyContinue |
     Select-Object CustomId, Index, Input, Status, Content | ConvertTo-Json -Compress
@@ -636,7 +636,7 @@ Describe 'JSON output (-AsJson, -JsonSchema, -AsObject)' {
 
         $json = Invoke-FreshPwsh -Script @"
 `$env:DASHSCOPE_API_KEY = '$script:Key'
-`$env:QWENPS_DATA_DIR = '$script:DataDir'
+`$env:QWENPS_DATA_HOME = '$script:DataDir'
 Receive-QwenBatch -BatchId '$($batch.Id)' -InInputOrder -BaseUri '$script:BaseUri' -ErrorAction SilentlyContinue |
     Select-Object CustomId, Status, ErrorCode, Error, Value | ConvertTo-Json -Compress -Depth 5
 "@

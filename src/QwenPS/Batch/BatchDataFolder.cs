@@ -1,18 +1,17 @@
 using System;
 using System.IO;
 using System.Linq;
+using QwenPS.Engine;
 
 namespace QwenPS.Batch
 {
     /// <summary>
-    /// Where the batch mapping files live: <c>$env:QWENPS_DATA_DIR/batches</c> when set, else the per-user data folder
-    /// (<c>%LOCALAPPDATA%\QwenPS\batches</c> on Windows, <c>~/.local/share/QwenPS/batches</c> or
-    /// <c>$XDG_DATA_HOME/QwenPS/batches</c> elsewhere).
+    /// Where the batch mapping files live: the batches folder of the shared data folder (<see cref="QwenDataFolder"/>:
+    /// <c>$env:QWENPS_DATA_HOME</c>, else <c>%LOCALAPPDATA%\QwenPS</c> on Windows, <c>$XDG_DATA_HOME/QwenPS</c> or
+    /// <c>~/.local/share/QwenPS</c> elsewhere).
     /// </summary>
     internal static class BatchDataFolder
     {
-        public const string EnvironmentVariable = "QWENPS_DATA_DIR";
-
         /// <summary>The name start of a mapping file still being written (renamed after the batch id once it exists).</summary>
         public const string PendingPrefix = "pending-";
 
@@ -26,17 +25,7 @@ namespace QwenPS.Batch
         /// <summary>A pending file this old was left by a Start-QwenBatch that was killed (a normal one deletes or renames it).</summary>
         public static readonly TimeSpan MaxPendingAge = TimeSpan.FromDays(1);
 
-        public static string Resolve(Func<string, string?> environment)
-        {
-            string? root = environment(EnvironmentVariable);
-            if (string.IsNullOrWhiteSpace(root))
-            {
-                string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-                root = string.IsNullOrEmpty(data) ? Path.Combine(Path.GetTempPath(), "QwenPS") : Path.Combine(data, "QwenPS");
-            }
-
-            return Path.Combine(root, "batches");
-        }
+        public static string Resolve(Func<string, string?> environment) => Path.Combine(QwenDataFolder.Resolve(environment), "batches");
 
         /// <summary>The mapping file of a batch; null for an id that is not a safe file name (it never came from us).</summary>
         public static string? MappingPath(string folder, string batchId)

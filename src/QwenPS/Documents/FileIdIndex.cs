@@ -2,10 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using QwenPS.Engine;
 
 namespace QwenPS.Documents
 {
@@ -18,9 +18,6 @@ namespace QwenPS.Documents
     /// </summary>
     internal sealed class FileIdIndex
     {
-        /// <summary>Overrides the data folder (tests, or a user who wants the index elsewhere).</summary>
-        public const string DataFolderVariable = "QWENPS_DATA_HOME";
-
         private const int FormatVersion = 1;
 
         private readonly object _lock = new object();
@@ -48,25 +45,8 @@ namespace QwenPS.Documents
             }
         }
 
-        /// <summary>$QWENPS_DATA_HOME, else %LOCALAPPDATA%\QwenPS on Windows, else $XDG_DATA_HOME/QwenPS or ~/.local/share/QwenPS.</summary>
-        public static string DataFolder(Func<string, string?> environment)
-        {
-            string? overridden = environment(DataFolderVariable);
-            if (!string.IsNullOrWhiteSpace(overridden))
-            {
-                return overridden!;
-            }
-
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-                return Path.Combine(local, "QwenPS");
-            }
-
-            string? xdg = environment("XDG_DATA_HOME");
-            string root = !string.IsNullOrWhiteSpace(xdg) ? xdg! : Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-            return Path.Combine(root, "QwenPS");
-        }
+        /// <summary>The shared data folder (<see cref="QwenDataFolder"/>); the index lives in its file-index folder.</summary>
+        public static string DataFolder(Func<string, string?> environment) => QwenDataFolder.Resolve(environment);
 
         /// <summary>The endpoint as the index names it: scheme, host, port and path; no user info, query or trailing slash.</summary>
         public static string EndpointName(Uri endpoint) =>
@@ -156,9 +136,15 @@ namespace QwenPS.Documents
                         }
                     }
 
-                    Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+                    // Owner-only on Unix, like the batch mapping files: the index says which documents this account holds.
+                    PrivateFiles.CreateFolder(Path.GetDirectoryName(FilePath)!);
                     temp = FilePath + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                    File.WriteAllBytes(temp, Write(merged));
+                    byte[] bytes = Write(merged);
+                    using (FileStream stream = PrivateFiles.CreateNew(temp, FileShare.None, 4096))
+                    {
+                        stream.Write(bytes, 0, bytes.Length);
+                    }
+
                     if (File.Exists(FilePath))
                     {
                         File.Replace(temp, FilePath, null);

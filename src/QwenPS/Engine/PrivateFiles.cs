@@ -67,7 +67,7 @@ namespace QwenPS.Engine
             }
             catch (TargetInvocationException error) when (error.InnerException is UnauthorizedAccessException || error.InnerException is IOException)
             {
-                // Another user's folder (QWENPS_DATA_DIR pointing at a shared place): its files are still 0600.
+                // Another user's folder (QWENPS_DATA_HOME pointing at a shared place): its files are still 0600.
             }
         }
 

@@ -74,9 +74,9 @@ namespace QwenPS.Tests.Batch
         }
 
         [Fact]
-        public void The_data_folder_honours_QWENPS_DATA_DIR()
+        public void The_data_folder_honours_QWENPS_DATA_HOME()
         {
-            Assert.Equal(Path.Combine(_folder.Path, "batches"), BatchDataFolder.Resolve(name => name == "QWENPS_DATA_DIR" ? _folder.Path : null));
+            Assert.Equal(Path.Combine(_folder.Path, "batches"), BatchDataFolder.Resolve(name => name == "QWENPS_DATA_HOME" ? _folder.Path : null));
             Assert.EndsWith(Path.Combine("QwenPS", "batches"), BatchDataFolder.Resolve(_ => null));
         }
     }

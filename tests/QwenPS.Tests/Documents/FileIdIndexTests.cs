@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using QwenPS.Batch;
 using QwenPS.Documents;
+using QwenPS.Engine;
 using QwenPS.Tests.Support;
 using Xunit;
 
@@ -91,12 +93,41 @@ namespace QwenPS.Tests.Documents
         [Fact]
         public void The_data_folder_follows_the_override_then_the_platform_convention()
         {
-            Assert.Equal("/x/data", FileIdIndex.DataFolder(name => name == FileIdIndex.DataFolderVariable ? "/x/data" : null));
+            Assert.Equal("/x/data", FileIdIndex.DataFolder(name => name == QwenDataFolder.EnvironmentVariable ? "/x/data" : null));
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(Path.Combine("/x/xdg", "QwenPS"), FileIdIndex.DataFolder(name => name == "XDG_DATA_HOME" ? "/x/xdg" : null));
                 Assert.Equal(Path.Combine("/home/u", ".local", "share", "QwenPS"), FileIdIndex.DataFolder(name => name == "HOME" ? "/home/u" : null));
             }
+        }
+
+        [Fact]
+        public void The_index_and_the_batch_mappings_share_one_data_folder_and_one_variable()
+        {
+            Func<string, string?> overridden = name => name == QwenDataFolder.EnvironmentVariable ? "/x/data" : null;
+            Assert.Equal("QWENPS_DATA_HOME", QwenDataFolder.EnvironmentVariable);
+            Assert.Equal(Path.Combine(FileIdIndex.DataFolder(overridden), "batches"), BatchDataFolder.Resolve(overridden));
+            Func<string, string?> platform = name => name == "HOME" ? "/home/u" : null;
+            Assert.Equal(Path.Combine(FileIdIndex.DataFolder(platform), "batches"), BatchDataFolder.Resolve(platform));
+        }
+
+        [Fact]
+        public void On_Unix_the_index_is_readable_by_its_owner_only()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return; // Windows: the file inherits the ACL of the user's profile folder.
+            }
+
+            FileIdIndex index = Load();
+            index.Record("hash-a", Entry("file-fe-A"));
+            index.Save(_warnings.Add);
+            index.Record("hash-b", Entry("file-fe-B"));
+            index.Save(_warnings.Add);
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(index.FilePath));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(index.FilePath)!));
+            Assert.Equal("file-fe-B", Load().Find("hash-b")!.Id);
         }
 
         [Fact]
