@@ -171,6 +171,23 @@ Describe 'Start-QwenBatch' {
         $lines[1].body.messages[0].content | Should -BeExactly 'raw two'
     }
 
+    It 'says once that a ready body does not take the chat parameters, and sends the prompts with them' {
+        $inputs = @(
+            'a prompt'
+            @{ messages = @(@{ role = 'user'; content = 'raw one' }) }
+            @{ messages = @(@{ role = 'user'; content = 'raw two' }) }
+        )
+
+        $batch = $inputs | Start-QwenBatch -Model qwen-plus -Temperature 0.2 -SystemPrompt 'Be brief.' -BaseUri $script:BaseUri -WarningVariable warned 3>$null
+
+        @($warned).Count | Should -Be 1
+        [string]$warned[0] | Should -Match '-Temperature, -SystemPrompt'
+        $lines = @(Get-UploadedLine -FileId $batch.InputFileId)
+        $lines[0].body.temperature | Should -Be 0.2
+        $lines[1].body.PSObject.Properties.Name | Should -Not -Contain 'temperature'
+        @($lines[1].body.messages).Count | Should -Be 1
+    }
+
     It 'builds embedding requests with -Endpoint Embeddings and test requests for batch-test-model' {
         $embed = 'alpha', 'beta' | Start-QwenBatch -Endpoint Embeddings -Model text-embedding-v4 -BaseUri $script:BaseUri
         $embed.Endpoint | Should -BeExactly '/v1/embeddings'

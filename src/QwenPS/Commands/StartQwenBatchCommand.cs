@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using QwenPS.Batch;
 using QwenPS.Chat;
@@ -88,6 +89,7 @@ namespace QwenPS.Commands
                     }
                 }
 
+                _notForReadyBodies = options.Fields.Select(f => "-" + f.Key.Parameter).Concat(SystemPrompt != null ? new[] { "-" + nameof(SystemPrompt) } : new string[0]).ToList();
                 if (options.IsEmbeddings && (options.Fields.Count > 0 || SystemPrompt != null))
                 {
                     throw new QwenException(
@@ -139,9 +141,20 @@ namespace QwenPS.Commands
 
         private void Add(PSObject input)
         {
-            _builder!.Add(BatchInputs.From(input, PromptProperty, CustomIdProperty));
+            BatchInput request = BatchInputs.From(input, PromptProperty, CustomIdProperty);
+            if (request.Kind == BatchInputKind.Body && _notForReadyBodies.Count > 0 && !_warnedReadyBody)
+            {
+                // A ready body is sent as written; saying so once beats a silent batch without the temperature asked for.
+                _warnedReadyBody = true;
+                WriteWarning("A hashtable body is sent as it is: " + string.Join(", ", _notForReadyBodies) + " apply to the other inputs only. Put those fields in the body itself.");
+            }
+
+            _builder!.Add(request);
             _inputs.Add(BatchInputs.Original(input));
         }
+
+        private List<string> _notForReadyBodies = new List<string>();
+        private bool _warnedReadyBody;
 
         protected override void EndProcessing()
         {
