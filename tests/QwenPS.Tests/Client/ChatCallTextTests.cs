@@ -8,7 +8,7 @@ using QwenPS.Tests.Support;
 namespace QwenPS.Tests.Client
 {
     /// <summary>
-    /// What a chat call says (docs/reliability.md, "What -Verbose and -Debug show") and sends in its headers, and the exact
+    /// What a chat call says (docs/architecture.md, "One streamed chat, end to end") and sends in its headers, and the exact
     /// text of the stream failures a user reads (docs/dashscope-notes.md, "Streaming").
     /// </summary>
     public sealed class ChatCallTextTests : IClassFixture<ServerFixture>

@@ -5,7 +5,7 @@ using QwenPS.Errors;
 namespace QwenPS.Tests.Unit
 {
     /// <summary>
-    /// Where a key can sit in a text QwenPS writes (docs/reliability.md, "Secrets"): first, last, after a dash, in a URL,
+    /// Where a key can sit in a text QwenPS writes (docs/reliability.md, "Security guarantees"): first, last, after a dash, in a URL,
     /// and the terminal control characters that are taken out of every message.
     /// </summary>
     public class RedactionEdgeTests

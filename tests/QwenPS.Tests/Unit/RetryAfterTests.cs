@@ -6,7 +6,7 @@ using QwenPS.Transport;
 namespace QwenPS.Tests.Unit
 {
     /// <summary>
-    /// How long QwenPS waits when the service says how long (docs/dashscope-notes.md, "Rate limits"): the headers gateways
+    /// How long QwenPS waits when the service says how long (docs/dashscope-notes.md, "Retries and rate limits"): the headers gateways
     /// really send, values no TimeSpan can hold, and the back-off when none is given.
     /// </summary>
     public class RetryAfterTests
