@@ -33,11 +33,8 @@ namespace QwenPS.Tests.Client
 
         private static Dictionary<string, string> Headers(params (string Name, string Value)[] headers) => headers.ToDictionary(h => h.Name, h => h.Value);
 
-        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, string model = "qwen-plus")
-        {
-            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest(model, new[] { new QwenMessage(QwenRole.User, "你好") }), test.Output.WriteVerbose);
-            return ChatOperation.RunAsync(test.Chat, request, run, test.Output, default);
-        }
+        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, string model = "qwen-plus") =>
+            ChatCalls.RunAsync(test, run, new[] { new QwenMessage(QwenRole.User, "你好") }, model);
 
         [Fact]
         public async Task A_stream_answered_with_a_whole_json_body_still_hands_out_reasoning_content_and_usage_in_order()

@@ -32,11 +32,8 @@ namespace QwenPS.Tests.Client
 
         private static QwenMessage User(string text) => new QwenMessage(QwenRole.User, text);
 
-        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, IReadOnlyList<QwenMessage> messages, string model, CancellationToken token = default)
-        {
-            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest(model, messages), test.Output.WriteVerbose);
-            return ChatOperation.RunAsync(test.Chat, request, run, test.Output, token);
-        }
+        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, IReadOnlyList<QwenMessage> messages, string model, CancellationToken token = default) =>
+            ChatCalls.RunAsync(test, run, messages, model, token);
 
         [Fact]
         public async Task Scenario_one_streamed_deep_thinking_multi_turn_in_chinese()

@@ -28,11 +28,8 @@ namespace QwenPS.Tests.Client
 
         private DashScopeTestServer Server => _fixture.Server;
 
-        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, string model = "qwen-plus", CancellationToken token = default)
-        {
-            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest(model, new[] { new QwenMessage(QwenRole.User, "hello") }), test.Output.WriteVerbose);
-            return ChatOperation.RunAsync(test.Chat, request, run, test.Output, token);
-        }
+        private static Task<QwenChatResponse> Run(TestClient test, ChatRun run, string model = "qwen-plus", CancellationToken token = default) =>
+            ChatCalls.RunAsync(test, run, new[] { new QwenMessage(QwenRole.User, "hello") }, model, token);
 
         [Fact]
         public async Task Without_write_response_the_answer_is_returned_but_not_written()

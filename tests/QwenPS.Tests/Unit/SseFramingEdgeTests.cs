@@ -16,17 +16,8 @@ namespace QwenPS.Tests.Unit
     /// </summary>
     public class SseFramingEdgeTests
     {
-        private static async Task<List<string>> ReadAll(byte[] bytes, int maxRead = int.MaxValue, int bufferSize = 16 * 1024, int maxEvent = SseReader.DefaultMaxEventBytes)
-        {
-            var events = new List<string>();
-            using var reader = new SseReader(new ChunkedStream(bytes, maxRead), bufferSize, maxEvent);
-            while (await reader.ReadEventAsync(CancellationToken.None))
-            {
-                events.Add(Encoding.UTF8.GetString(reader.Data));
-            }
-
-            return events;
-        }
+        private static Task<List<string>> ReadAll(byte[] bytes, int maxRead = int.MaxValue, int bufferSize = 16 * 1024, int maxEvent = SseReader.DefaultMaxEventBytes) =>
+            SseEvents.ReadAllAsync(bytes, maxRead, bufferSize, maxEvent);
 
         [Theory]
         [InlineData(0xEF, 0xBB, 0x00)]

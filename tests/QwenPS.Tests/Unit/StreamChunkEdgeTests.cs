@@ -123,17 +123,7 @@ namespace QwenPS.Tests.Unit
             Assert.Null(aggregator.Created);
         }
 
-        private static async Task<List<string>> ReadAll(string text, int maxRead, int bufferSize)
-        {
-            var events = new List<string>();
-            using var reader = new SseReader(new ChunkedStream(Utf8(text), maxRead), bufferSize);
-            while (await reader.ReadEventAsync(CancellationToken.None))
-            {
-                events.Add(Encoding.UTF8.GetString(reader.Data));
-            }
-
-            return events;
-        }
+        private static Task<List<string>> ReadAll(string text, int maxRead, int bufferSize) => SseEvents.ReadAllAsync(Utf8(text), maxRead, bufferSize);
 
         [Theory]
         [InlineData(7, 64)]
