@@ -96,6 +96,56 @@ namespace QwenPS.Tests.Client
         }
 
         [Fact]
+        public async Task The_usage_book_names_the_model_that_answered_and_counts_every_json_repair()
+        {
+            object scope = new object();
+            TestClient test = ServerFixture.CreateClient(_fixture.Http, Server.BaseUri, _fixture.Key, null, scope);
+            Server.Enqueue(ServerBehavior.Reply(new ChatReply { ContentChunks = new[] { "ok" }, Model = "qwen-plus-latest", Usage = new UsageReply(4, 1, 5) }));
+            ChatRun run = new ChatRun();
+            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "hello") }), test.Output.WriteVerbose);
+            await ChatOperation.RunAsync(test.Client, request, run, test.Output, default);
+            Assert.Equal(5, Assert.Single(QwenPS.Engine.UsageOperations.Get(scope, m => m == "qwen-plus-latest")).TotalTokens);
+
+            Server.Enqueue(ServerBehavior.BadJson(JsonFault.Truncated));
+            var json = new ChatRun { JsonOutput = true, Live = true };
+            ChatRequest jsonRequest = ChatOperation.PrepareRequest(json, new ChatRequest("qwen-max", new[] { new QwenMessage(QwenRole.User, "colours") }), test.Output.WriteVerbose);
+            await ChatOperation.RunJsonAsync(test.Client, jsonRequest, json, test.Output, default);
+            Assert.Equal(2, Assert.Single(QwenPS.Engine.UsageOperations.Get(scope, m => m == "qwen-max")).Calls);
+            Assert.NotEmpty(test.Output.Live);
+            Assert.IsType<QwenChatResponse>(Assert.Single(test.Output.Objects));
+        }
+
+        [Fact]
+        public async Task A_json_answer_stopped_midway_keeps_what_arrived_on_the_run()
+        {
+            TestClient test = _fixture.CreateClient();
+            Server.Enqueue(ServerBehavior.Stream(new StreamOptions { Reply = ChatReply.FromText("{\"a\":\"bcdefghijklmnop\"}"), SilenceAfterChunks = 2, SilenceDuration = TimeSpan.FromSeconds(30) }));
+            using var stop = new CancellationTokenSource();
+            test.Output.OnLive = _ => stop.CancelAfter(100);
+            var run = new ChatRun { JsonOutput = true, Live = true };
+            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "hello") }), test.Output.WriteVerbose);
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ChatOperation.RunJsonAsync(test.Client, request, run, test.Output, stop.Token));
+
+            Assert.True(run.PartialResponse!.Incomplete);
+            Assert.StartsWith("{", run.PartialResponse.Content, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task A_json_answer_cut_midway_keeps_what_arrived_on_the_run()
+        {
+            TestClient test = _fixture.CreateClient();
+            Server.Enqueue(ServerBehavior.Stream(new StreamOptions { Reply = ChatReply.FromText("{\"a\":\"bcdefghijklmnop\"}"), CutAfterChunks = 2 }));
+            var run = new ChatRun { JsonOutput = true, Live = true };
+            ChatRequest request = ChatOperation.PrepareRequest(run, new ChatRequest("qwen-plus", new[] { new QwenMessage(QwenRole.User, "hello") }), test.Output.WriteVerbose);
+
+            QwenException error = await Assert.ThrowsAsync<QwenException>(() => ChatOperation.RunJsonAsync(test.Client, request, run, test.Output, default));
+
+            Assert.Same(error.PartialResponse, run.PartialResponse);
+            Assert.True(run.PartialResponse!.Incomplete);
+        }
+
+        [Fact]
         public void Input_of_the_wrong_type_names_itself_and_is_the_target()
         {
             var error = Assert.Throws<QwenException>(() => ChatOperation.BuildMessages(new object[] { 42 }, null));

@@ -18,6 +18,9 @@ namespace QwenPS.Tests.Support
 
         public Action<object>? OnObject { get; set; }
 
+        /// <summary>Called after each live text is recorded (a test stops a call there).</summary>
+        public Action<LiveText>? OnLive { get; set; }
+
         public IReadOnlyList<Written> Items
         {
             get
@@ -76,7 +79,11 @@ namespace QwenPS.Tests.Support
 
         public void WriteProgress(QwenProgress progress) => Add("Progress", progress);
 
-        public void WriteLive(LiveText text) => Add("Live", text);
+        public void WriteLive(LiveText text)
+        {
+            Add("Live", text);
+            OnLive?.Invoke(text);
+        }
 
         public void WriteError(QwenException error) => Add("Error", error);
 
