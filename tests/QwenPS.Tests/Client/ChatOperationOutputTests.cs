@@ -166,7 +166,7 @@ namespace QwenPS.Tests.Client
         public void A_prompt_alone_is_one_user_message()
         {
             QwenMessage message = Assert.Single(ChatOperation.BuildMessages(Array.Empty<object>(), " hi "));
-            Assert.Equal(QwenRole.User, message.Role);
+            Assert.Equal(QwenRole.User, message.RoleValue);
             Assert.Equal(" hi ", message.Content);
         }
 
