@@ -19,6 +19,31 @@ namespace QwenPS.Tests.Unit
         }
 
         [Fact]
+        public void Keys_the_decoder_does_not_know_inside_a_tool_calls_function_are_skipped_with_their_values()
+        {
+            // Found by the sampled mutation run: without the skip, the value of an unknown key was read as the next key,
+            // and the name and arguments after it were lost.
+            ChatChunk chunk = Decode("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"function\":{\"hint\":{\"deep\":[1,2]},\"extra\":\"x\",\"name\":\"get_weather\",\"arguments\":\"{}\"}}]}}]}");
+
+            ToolCallFragment fragment = Assert.Single(chunk.ToolCalls);
+            Assert.Equal("call_1", fragment.Id);
+            Assert.Equal("get_weather", fragment.Name);
+            Assert.Equal("{}", fragment.Arguments);
+        }
+
+        [Fact]
+        public void A_text_field_holding_an_object_is_skipped_whole_and_the_fields_after_it_are_still_read()
+        {
+            // Found by the sampled mutation run: ReadText must skip a container it refuses, or the decoder reads on inside it.
+            ChatChunk chunk = Decode("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":{\"wrong\":{\"shape\":1}},\"function\":{\"name\":{\"also\":\"wrong\"},\"arguments\":\"{\\\"city\\\":1}\"}}]}}]}");
+
+            ToolCallFragment fragment = Assert.Single(chunk.ToolCalls);
+            Assert.Null(fragment.Id);
+            Assert.Null(fragment.Name);
+            Assert.Equal("{\"city\":1}", fragment.Arguments);
+        }
+
+        [Fact]
         public void A_first_choice_that_is_not_an_object_is_passed_over_for_the_next()
         {
             ChatChunk chunk = Decode("{\"choices\":[null,7,{\"delta\":{\"content\":\"second\"},\"finish_reason\":\"stop\"},{\"delta\":{\"content\":\"third\"}}]}");
