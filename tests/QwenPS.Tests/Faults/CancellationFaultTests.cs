@@ -8,7 +8,6 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using Xunit.Abstractions;
 using QwenPS.Chat;
 using QwenPS.Chat.Wire;
 using QwenPS.Engine;

@@ -14,7 +14,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.FSharp.Core;
 using Xunit;
-using Xunit.Abstractions;
 using QwenPS.Chat;
 using QwenPS.Chat.Wire;
 using QwenPS.Engine;

@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using Xunit.Abstractions;
 using QwenPS.Chat;
 using QwenPS.Chat.Wire;
 using QwenPS.Engine;
@@ -47,13 +46,13 @@ namespace QwenPS.Tests.Faults
             _log = log;
         }
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             _server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = FaultFixture.CanaryKey });
             _http = HttpClientCache.Create(ProxySettings.Default, _ => null);
         }
 
-        public async Task DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             _http.Dispose();
             await _server.DisposeAsync();

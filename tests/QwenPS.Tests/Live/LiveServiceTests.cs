@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
@@ -16,7 +17,9 @@ namespace QwenPS.Tests.Live
     /// <summary>A fact that runs only when $DASHSCOPE_API_KEY is set (the real service cannot be reached otherwise).</summary>
     public sealed class LiveFactAttribute : FactAttribute
     {
-        public LiveFactAttribute()
+        // xunit v3 records where each fact is declared through these caller-info parameters.
+        public LiveFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+            : base(sourceFilePath, sourceLineNumber)
         {
             if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ApiKey.EnvironmentVariable)))
             {

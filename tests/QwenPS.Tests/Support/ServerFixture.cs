@@ -38,12 +38,12 @@ namespace QwenPS.Tests.Support
         /// <summary>No environment proxy: tests must reach loopback directly whatever the CI environment says.</summary>
         internal HttpClient Http { get; } = HttpClientCache.Create(ProxySettings.Default, _ => null);
 
-        public async Task InitializeAsync()
+        public async ValueTask InitializeAsync()
         {
             Server = await DashScopeTestServer.StartAsync(new DashScopeTestServerOptions { ExpectedApiKey = Key });
         }
 
-        public async Task DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             Http.Dispose();
             await Server.DisposeAsync();
