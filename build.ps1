@@ -598,8 +598,10 @@ function Invoke-TestTask {
     $trxPath = Join-Path $script:TestResultsDir 'QwenPS.Tests.trx'
     try {
         # dotnet test also builds the module (and lays it out in bin/) and the test server in this configuration.
-        Invoke-Dotnet -ArgumentList @('test', $script:UnitTestProject, '-c', $BuildConfiguration, '--nologo',
-            '--results-directory', $script:TestResultsDir, '--logger', 'trx;LogFileName=QwenPS.Tests.trx')
+        # The suite runs on Microsoft.Testing.Platform (global.json opts dotnet test in), so the TRX comes from
+        # xunit's own reporter and the options after the project go to the test application.
+        Invoke-Dotnet -ArgumentList @('test', '--project', $script:UnitTestProject, '-c', $BuildConfiguration,
+            '--results-directory', $script:TestResultsDir, '--report-xunit-trx', '--report-xunit-trx-filename', 'QwenPS.Tests.trx')
     }
     catch {
         $failures.Add("xunit: $($_.Exception.Message)")

@@ -128,7 +128,9 @@ namespace QwenPS.Tests.Faults
                 TestClient test = Fixture.CreateClient();
                 using var stop = new CancellationTokenSource();
 
-                (TimeSpan latency, FaultOutcome outcome) = await StopAsync(stop, Fault.ChatAsync(test, token: stop.Token), Until(() => Server.ActiveRequests == 1));
+                // The server counts a request as active before it has read and recorded it: wait for both, or a
+                // loaded machine stops the call before the server has seen it.
+                (TimeSpan latency, FaultOutcome outcome) = await StopAsync(stop, Fault.ChatAsync(test, token: stop.Token), Until(() => Server.ActiveRequests == 1 && Server.Requests.Count == 1));
 
                 outcome.Verify(Server, requests: 1, within: TimeSpan.FromSeconds(11));
                 await Fault.AssertServerIdleAsync(Server);
@@ -212,7 +214,7 @@ namespace QwenPS.Tests.Faults
                 (TimeSpan latency, FaultOutcome outcome) = await StopAsync(
                     stop,
                     Fault.RunAsync(test, () => test.Files.UploadFileAsync(path, FilePurposes.FileExtract, stop.Token)),
-                    Until(() => Server.ActiveRequests == 1 && test.Output.Progress.Count > 0));
+                    Until(() => Server.ActiveRequests == 1 && Server.Requests.Count == 1 && test.Output.Progress.Count > 0));
 
                 outcome.Verify(Server, requests: 1, within: TimeSpan.FromSeconds(11));
                 Assert.True(test.Output.Progress[^1].Completed, "The progress bar must be closed.");
