@@ -28,6 +28,7 @@ namespace QwenPS.Tests.Unit
         [InlineData("1.5", 1500)]
         [InlineData("0.25", 250)]
         [InlineData("0", 0)]
+        [InlineData("0.0", 0)]
         public void Fractional_seconds_in_retry_after_are_honoured(string value, int milliseconds)
         {
             Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Parse(("Retry-After", value)));

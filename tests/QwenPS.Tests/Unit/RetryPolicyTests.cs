@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using Xunit;
 using QwenPS.Session;
+using QwenPS.Tests.Support;
 using QwenPS.Transport;
 
 namespace QwenPS.Tests.Unit
@@ -21,6 +22,17 @@ namespace QwenPS.Tests.Unit
                 TimeSpan delay = policy.NextDelay(retry, Transient())!.Value;
                 Assert.InRange(delay.TotalSeconds, expected * 0.75, expected);
             }
+        }
+
+        [Theory]
+        [InlineData(0.0, 750)]
+        [InlineData(0.5, 875)]
+        public void The_jitter_comes_from_the_random_source_the_policy_was_given(double sample, double milliseconds)
+        {
+            var policy = new RetryPolicy(3, new FixedRandom(sample)) { BaseDelay = TimeSpan.FromSeconds(1) };
+
+            Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), policy.NextDelay(1, Transient()));
+            Assert.Equal(TimeSpan.FromMilliseconds(milliseconds * 2), policy.NextDelay(2, Transient()));
         }
 
         [Fact]
