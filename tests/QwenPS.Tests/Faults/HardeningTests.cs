@@ -188,7 +188,7 @@ namespace QwenPS.Tests.Faults
             QwenException error = outcome.Failure(QwenErrorIds.ResponseTooLarge, QwenErrorCategory.LimitsExceeded);
             Assert.Equal(new string('r', 30), error.PartialResponse!.Reasoning);
             Assert.Equal(new string('c', 30), error.PartialResponse.Content);
-            Assert.Contains("70", error.Message, StringComparison.Ordinal);
+            Assert.Matches(@"^The answer passed 70 characters \(-MaxResponseSize\) after \d+ chunk\(s\); QwenPS stopped reading\. What arrived within the limit is kept \(the partial response\); raise -MaxResponseSize for a longer answer\.$", error.Message);
         }
 
         // Item 10: a listing that always says has_more was paged forever.

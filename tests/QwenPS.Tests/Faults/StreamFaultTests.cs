@@ -38,6 +38,7 @@ namespace QwenPS.Tests.Faults
             FaultOutcome outcome = (await StreamAsync(new StreamOptions { Reply = Fault.Sixteen, CutAfterChunks = 5 })).Verify(Server, requests: 1, within: Fault.Quick);
 
             QwenException error = outcome.Failure(QwenErrorIds.StreamInterrupted, QwenErrorCategory.ConnectionError);
+            Assert.StartsWith("The stream broke after 5 chunk(s): ", error.Message, StringComparison.Ordinal);
             Assert.Equal(new[] { "0123", "4567", "89ab", "cdef" }, outcome.Output.Objects.Select(o => o.ToString()));
             Assert.Equal("0123456789abcdef", error.PartialResponse!.Content);
             Assert.True(error.PartialResponse.Incomplete);

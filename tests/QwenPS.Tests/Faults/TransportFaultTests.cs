@@ -98,7 +98,7 @@ namespace QwenPS.Tests.Faults
             FaultOutcome outcome = (await Fault.ChatAsync(test)).Verify(Server, requests: 1, within: TimeSpan.FromSeconds(3));
 
             QwenException error = outcome.Failure(QwenErrorIds.IdleTimeout, QwenErrorCategory.OperationTimeout);
-            Assert.Contains("went silent for 0.3 s (-IdleTimeoutSec) after 3 chunk(s)", error.Message);
+            Assert.StartsWith("The stream went silent for 0.3 s (-IdleTimeoutSec) after 3 chunk(s).", error.Message, StringComparison.Ordinal);
             Assert.Equal("01234567", error.PartialResponse!.Content);
             Assert.True(outcome.Elapsed >= TimeSpan.FromMilliseconds(250), outcome.Elapsed.ToString());
             await Fault.AssertServerIdleAsync(Server);
