@@ -56,6 +56,7 @@ namespace QwenPS.Tests.Faults
             Assert.NotNull(response.Usage);
             Assert.False(response.Incomplete);
             Assert.IsType<QwenUsage>(outcome.Output.Objects[^1]);
+            Assert.Contains(outcome.Output.Verbose, v => System.Text.RegularExpressions.Regex.IsMatch(v, @"^Stream complete: \d+ chunk\(s\), 16 characters, finish reason stop\.$"));
         }
 
         [Fact]
@@ -77,6 +78,16 @@ namespace QwenPS.Tests.Faults
 
             QwenException error = outcome.Failure(QwenErrorIds.StreamInterrupted, QwenErrorCategory.ConnectionError);
             Assert.Equal("half an answer", error.PartialResponse!.Content);
+        }
+
+        [Fact]
+        public async Task A_cut_stream_names_the_request_id_from_the_header_before_the_one_in_the_chunks()
+        {
+            // The test server's chunk ids are "chatcmpl-" + its header id; this stream's chunk names another one.
+            FaultOutcome outcome = (await RawAsync(RawSegment.Text("data: {\"id\":\"chatcmpl-from-the-body\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half\"}}]}\n\n"))).Verify(Server, requests: 1, within: Fault.Quick);
+
+            QwenException error = outcome.Failure(QwenErrorIds.StreamInterrupted, QwenErrorCategory.ConnectionError);
+            Assert.True(Guid.TryParse(error.RequestId, out _), "Expected the header's request id (a GUID), got " + error.RequestId);
         }
 
         [Fact]
